@@ -1,0 +1,41 @@
+/// Everything the daemon's behaviour depends on, as one value (contract §7).
+///
+/// Loading it from TOML lives with the daemon; here it is only data. A reload swaps the
+/// whole value at once.
+public struct HotlineConfiguration: Sendable, Hashable {
+    /// The `[daemon]` section.
+    public struct Daemon: Sendable, Hashable {
+        /// The socket path (default `/run/hotline/hotline.sock`).
+        public var socket: String = "/run/hotline/hotline.sock"
+        /// The socket file's mode (default `0660`).
+        public var socketMode: UInt32 = 0o660
+        /// The SQLite database path (default `/var/lib/hotline/hotline.db`).
+        public var database: String = "/var/lib/hotline/hotline.db"
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The `[daemon]` section.
+    public var daemon = Daemon()
+    /// The `[calendar]` section and `daemon.timezone`.
+    public var calendar = WorkCalendar()
+    /// The `[sla]` section.
+    public var sla = SLAPolicy()
+    /// The `[stats]` section.
+    public var statsWeights = StatsWeights()
+    /// The `[roles]` section and the units' members.
+    public var roles = RoleMap()
+    /// The `[[unit]]` entries in file order.
+    public var units: [HandlingUnit] = []
+    /// The `[[route]]` entries in file order.
+    public var router = Router(routes: [])
+
+    /// The defaults: no units, no routes, nobody but root has a role.
+    public init() {}
+
+    /// The unit with this id.
+    public func unit(_ id: String) -> HandlingUnit? {
+        units.first { $0.id == id }
+    }
+}

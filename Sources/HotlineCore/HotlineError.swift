@@ -1,0 +1,30 @@
+/// Why a request was refused. Each case maps to one Varlink error (contract §1, §5) and says
+/// what the caller should do next.
+public enum HotlineError: Error, Sendable, Hashable {
+    /// No ticket with this id exists, or the calling unit may not see it. Check the id.
+    case noSuchTicket(id: String)
+    /// No unit with this id is configured. Use a unit id from the configuration.
+    case noSuchUnit(unit: String)
+    /// The ticket's current status does not allow this method. Get the ticket and act on its status.
+    case invalidTransition(id: String, status: TicketStatus)
+    /// The idempotency key was used before with different content. Use a new submissionId.
+    case submissionConflict(id: String)
+    /// The caller's role may not call this method. Ask for the right group membership.
+    case permissionDenied
+    /// A parameter is missing, of the wrong type, out of range or an unknown enum value.
+    case invalidParameter(parameter: String, reason: String)
+}
+
+extension HotlineError: CustomStringConvertible {
+    /// A sentence for logs and for people.
+    public var description: String {
+        switch self {
+        case .noSuchTicket(let id): "no ticket \(id)"
+        case .noSuchUnit(let unit): "no unit \(unit) is configured"
+        case .invalidTransition(let id, let status): "ticket \(id) is \(status.rawValue); this method does not apply"
+        case .submissionConflict(let id): "the submission id was already used for ticket \(id) with different content"
+        case .permissionDenied: "permission denied"
+        case .invalidParameter(let parameter, let reason): "invalid parameter \(parameter): \(reason)"
+        }
+    }
+}

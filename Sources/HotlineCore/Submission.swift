@@ -1,0 +1,49 @@
+import Foundation
+
+/// A validated Submit request: what a citizen asked, before it is a ticket.
+public struct Submission: Sendable, Hashable {
+    /// How it arrived.
+    public var channel: SubmissionChannel
+    /// The submitting system's id; with `channel` the idempotency key.
+    public var submissionId: String
+    /// The request text.
+    public var content: String
+    /// A short title.
+    public var title: String?
+    /// The category.
+    public var category: String?
+    /// Normal or urgent.
+    public var priority: Priority
+    /// Who asked.
+    public var citizen: Citizen
+    /// Where.
+    public var location: Location
+    /// When it was received, if the submitter knows better than the daemon's clock.
+    public var receivedAt: Date?
+    /// An explicit resolve deadline.
+    public var deadline: Date?
+
+    /// Creates a submission.
+    public init(channel: SubmissionChannel, submissionId: String, content: String, title: String? = nil,
+                category: String? = nil, priority: Priority = .normal, citizen: Citizen = Citizen(),
+                location: Location = Location(), receivedAt: Date? = nil, deadline: Date? = nil) {
+        self.channel = channel
+        self.submissionId = submissionId
+        self.content = content
+        self.title = title
+        self.category = category
+        self.priority = priority
+        self.citizen = citizen
+        self.location = location
+        self.receivedAt = receivedAt
+        self.deadline = deadline
+    }
+
+    /// Whether `ticket` was created from this same submission (the idempotency check).
+    /// `receivedAt` is compared only when this submission gives one.
+    public func isSame(as ticket: Ticket) -> Bool {
+        ticket.content == content && ticket.title == title && ticket.category == category
+            && ticket.priority == priority && ticket.citizen == citizen && ticket.location == location
+            && ticket.deadline == deadline && (receivedAt.map { $0 == ticket.receivedAt } ?? true)
+    }
+}

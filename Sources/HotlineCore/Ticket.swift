@@ -1,0 +1,135 @@
+import Foundation
+
+/// A citizen's request and everything the hotline knows about its handling.
+///
+/// A plain value: the lifecycle (``Lifecycle``) computes the next value, the store persists it.
+public struct Ticket: Sendable, Codable, Hashable {
+    /// The id read out on the phone: the local date and a sequence, e.g. `20261129-0042`.
+    public var id: String
+    /// How the request arrived.
+    public var channel: SubmissionChannel
+    /// The submitting system's own id; `(channel, submissionId)` is the idempotency key.
+    public var submissionId: String
+    /// Where the ticket stands.
+    public var status: TicketStatus
+    /// Normal or urgent.
+    public var priority: Priority
+    /// The category used by routing and duplicate detection.
+    public var category: String?
+    /// A short title.
+    public var title: String?
+    /// The citizen's request in full. Never logged.
+    public var content: String
+    /// Who raised it. Never logged; masked for units.
+    public var citizen: Citizen
+    /// Where the problem is.
+    public var location: Location
+    /// The lead unit, once dispatched.
+    public var unit: String?
+    /// Units that co-handle the ticket: they may add progress notes.
+    public var coUnits: [String]
+    /// When the citizen's request was received.
+    public var receivedAt: Date
+    /// The deadline the submitter gave explicitly, if any.
+    public var deadline: Date?
+    /// When the ticket was last dispatched.
+    public var dispatchedAt: Date?
+    /// When the lead unit claimed it.
+    public var claimedAt: Date?
+    /// The claim deadline of the current dispatch.
+    public var claimBy: Date?
+    /// The resolve deadline; nil before dispatch and for approved long-term tickets.
+    public var dueBy: Date?
+    /// When the lead unit replied.
+    public var repliedAt: Date?
+    /// The end of the rating window of a replied ticket.
+    public var ratingBy: Date?
+    /// The call-back deadline of a badly rated ticket.
+    public var callbackBy: Date?
+    /// Whether a deadline of this ticket has passed unmet. Once set it stays set.
+    public var overdue: Bool
+    /// Whether the hotline centre has flagged it as supervised (督办).
+    public var supervised: Bool
+    /// Whether a long-term extension was approved: no final due time, phase reports owed.
+    public var longTerm: Bool
+    /// When the next phase report of a long-term ticket is due.
+    public var phaseDueBy: Date?
+    /// Whether an extension request waits for a supervisor's decision.
+    public var extensionPending: Bool
+    /// The due time asked for by the pending extension request.
+    public var extensionUntil: Date?
+    /// Whether the pending extension request asks for long-term handling.
+    public var extensionLongTerm: Bool
+    /// The citizen's rating, once rated.
+    public var rating: Rating?
+    /// Whether the citizen said the problem was solved.
+    public var solved: Bool?
+    /// How many call-back attempts found nobody.
+    public var callbackAttempts: Int
+    /// The ticket this one was merged into.
+    public var duplicateOf: String?
+    /// How the ticket closed.
+    public var closedAs: ClosedAs?
+    /// When the ticket closed.
+    public var closedAt: Date?
+
+    /// Creates a ticket; everything not given starts empty.
+    public init(
+        id: String,
+        channel: SubmissionChannel,
+        submissionId: String,
+        status: TicketStatus = .pending,
+        priority: Priority = .normal,
+        category: String? = nil,
+        title: String? = nil,
+        content: String,
+        citizen: Citizen = Citizen(),
+        location: Location = Location(),
+        receivedAt: Date,
+        deadline: Date? = nil
+    ) {
+        self.id = id
+        self.channel = channel
+        self.submissionId = submissionId
+        self.status = status
+        self.priority = priority
+        self.category = category
+        self.title = title
+        self.content = content
+        self.citizen = citizen
+        self.location = location
+        self.unit = nil
+        self.coUnits = []
+        self.receivedAt = receivedAt
+        self.deadline = deadline
+        self.overdue = false
+        self.supervised = false
+        self.longTerm = false
+        self.extensionPending = false
+        self.extensionLongTerm = false
+        self.callbackAttempts = 0
+    }
+
+    /// Whether `unit` leads or co-handles this ticket, and so may see it.
+    public func involves(unit other: String) -> Bool {
+        unit == other || coUnits.contains(other)
+    }
+
+    /// Whether a deadline of the current stage has passed at `now`, or one already had.
+    ///
+    /// The SLA clock sets ``overdue`` when it notices; this answers the same question
+    /// between two sweeps.
+    public func isOverdue(at now: Date) -> Bool {
+        if overdue { return true }
+        switch status {
+        case .dispatched:
+            return (claimBy.map { now > $0 } ?? false) || (dueBy.map { now > $0 } ?? false)
+        case .claimed, .reopened:
+            return (dueBy.map { now > $0 } ?? false) || (phaseDueBy.map { now > $0 } ?? false)
+        case .callback:
+            return callbackBy.map { now > $0 } ?? false
+        case .pending, .replied, .closed:
+            return false
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import HotlineCore
+import HotlineProtocol
+import HotlineStore
+import Logging
+import Varlink
+
+/// Answers Varlink calls: decodes the parameters, checks the caller's role, lets the core
+/// decide, has the store commit, then replies. One instance serves every connection.
+public struct CallHandler: Sendable {
+    /// The store.
+    public let store: TicketStore
+    /// The configuration in force.
+    public let configuration: ConfigurationBox
+    /// The clock.
+    public let clock: DaemonClock
+    /// Where ticket events and failures are logged (never citizen data or free text).
+    public let logger: Logger
+    /// When the daemon started, for `uptimeSeconds`.
+    public let startedAt: Date
+
+    /// Creates a handler.
+    public init(store: TicketStore, configuration: ConfigurationBox, clock: DaemonClock, logger: Logger, startedAt: Date = Date()) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.startedAt = startedAt
+    }
+
+    /// The interfaces this daemon serves.
+    public var interfaces: [String] {
+        var names = [ServiceInterface.name, DispatchInterface.name]
+        if clock.isManual { names.append(TestingInterface.name) }
+        return names
+    }
+
+    /// Answers one call. Never throws: every failure becomes an error reply.
+    public func handle(_ call: VarlinkCall, from caller: Caller) async -> VarlinkReply {
+        do {
+            return VarlinkReply(parameters: try await answer(call, from: caller))
+        } catch let error as VarlinkError {
+            logRefusal(call, caller, error)
+            return VarlinkReply(error: error)
+        } catch let error as HotlineError {
+            logRefusal(call, caller, error.varlinkError)
+            return VarlinkReply(error: error.varlinkError)
+        } catch {
+            logger.error("storage failure", metadata: ["method": "\(call.method)", "error": "\(error)"])
+            return VarlinkReply(error: HotlineError.storageFailure("the database could not complete the request: \(error)"))
+        }
+    }
+
+    private func logRefusal(_ call: VarlinkCall, _ caller: Caller, _ error: VarlinkError) {
+        logger.info("call refused", metadata: [
+            "method": "\(call.method)", "error": "\(error.name)", "uid": "\(caller.uid)", "role": "\(caller.role.kind.rawValue)",
+        ])
+    }
+
+    private func require(_ operation: HotlineOperation, _ caller: Caller) throws(VarlinkError) {
+        guard caller.role.may(operation) else { throw .permissionDenied }
+    }
+
+    private func answer(_ call: VarlinkCall, from caller: Caller) async throws -> [String: JSONValue] {
+        switch call.interface {
+        case ServiceInterface.name:
+            return try serviceMethod(call)
+        case DispatchInterface.name:
+            return try await dispatchMethod(call, caller)
+        case TestingInterface.name where clock.isManual:
+            guard call.member == "SetTime" else { throw VarlinkError.methodNotFound(call.method) }
+            try require(.setTime, caller)
+            let reader = try ParameterReader(call.parameters, allowed: ["now"])
+            let now = try reader.date("now")
+            clock.set(now)
+            logger.notice("manual clock set", metadata: ["now": "\(RFC3339.format(now, in: configuration.current.calendar.timeZone))"])
+            return [:]
+        default:
+            throw VarlinkError.interfaceNotFound(call.interface)
+        }
+    }
+
+    private func serviceMethod(_ call: VarlinkCall) throws(VarlinkError) -> [String: JSONValue] {
+        switch call.member {
+        case "GetInfo":
+            _ = try ParameterReader(call.parameters, allowed: [])
+            return [
+                "vendor": "hotline", "product": "hotlined", "version": .string(HotlineVersion.current),
+                "url": "https://hotline.invalid/", "interfaces": .array(interfaces.map(JSONValue.string)),
+            ]
+        case "GetInterfaceDescription":
+            let name = try ParameterReader(call.parameters, allowed: ["interface"]).string("interface", maxLength: 200)
+            let descriptions = [
+                ServiceInterface.name: ServiceInterface.description,
+                DispatchInterface.name: DispatchInterface.description,
+            ].merging(clock.isManual ? [TestingInterface.name: TestingInterface.description] : [:]) { a, _ in a }
+            guard let text = descriptions[name] else { throw .interfaceNotFound(name) }
+            return ["description": .string(text)]
+        default:
+            throw .methodNotFound(call.method)
+        }
+    }
+
+    private func dispatchMethod(_ call: VarlinkCall, _ caller: Caller) async throws -> [String: JSONValue] {
+        let config = configuration.current
+        let timeZone = config.calendar.timeZone
+        let masked = caller.role.unitID != nil
+        let lifecycle = Lifecycle(configuration: config)
+        switch call.member {
+        case "Submit":
+            try require(.submit, caller)
+            let submission = try Requests.submission(call.parameters)
+            let now = clock.now()
+            if let received = submission.receivedAt, received > now.addingTimeInterval(300) {
+                throw VarlinkError.invalidParameter("receivedAt", reason: "lies in the future")
+            }
+            let result = try await store.submit(submission, lifecycle: lifecycle, by: caller, at: now)
+            if result.created { log(result.events, of: result.ticket, caller) }
+            return [
+                "ticket": result.ticket.wireValue(in: timeZone, masked: masked),
+                "created": .bool(result.created),
+                "possibleDuplicates": .array(result.possibleDuplicates.map(JSONValue.string)),
+            ]
+
+        case "Get":
+            try require(.get, caller)
+            let id = try Requests.ticketID(ParameterReader(call.parameters, allowed: ["id"]))
+            let (ticket, events) = try await store.ticket(id, visibleTo: caller)
+            return ["ticket": ticket.wireValue(in: timeZone, masked: masked), "events": .array(events.map { $0.wireValue(in: timeZone) })]
+
+        case "List":
+            try require(.list, caller)
+            let r = try ParameterReader(call.parameters, allowed: ["status", "unit", "overdue", "supervised", "limit", "after"])
+            var query = TicketQuery()
+            for raw in try r.optionalStrings("status", maxLength: 20, maxCount: 10) ?? [] {
+                guard let status = TicketStatus(rawValue: raw) else {
+                    throw VarlinkError.invalidParameter("status", reason: "unknown value \(raw)")
+                }
+                query.statuses.append(status)
+            }
+            query.unit = try r.optionalString("unit", maxLength: 64)
+            query.overdue = try r.optionalBool("overdue")
+            query.supervised = try r.optionalBool("supervised")
+            query.limit = try r.optionalInt("limit", in: 1...TicketQuery.maximumLimit) ?? TicketQuery.defaultLimit
+            query.after = try r.optionalString("after", maxLength: 64)
+            let page = try await store.list(query, visibleTo: caller)
+            var reply: [String: JSONValue] = ["tickets": .array(page.tickets.map { $0.wireValue(in: timeZone, masked: masked) })]
+            reply["next"] = page.next.map(JSONValue.string) ?? .null
+            return reply
+
+        case "Status":
+            _ = try ParameterReader(call.parameters, allowed: [])
+            let counts = try await store.statusCounts()
+            return [
+                "version": .string(HotlineVersion.current),
+                "uptimeSeconds": .int(Int64(Date().timeIntervalSince(startedAt))),
+                "open": .int(Int64(counts.open)), "pending": .int(Int64(counts.pending)),
+                "overdue": .int(Int64(counts.overdue)), "callbacksDue": .int(Int64(counts.callbacksDue)),
+            ]
+
+        default:
+            guard let operation = Self.operations[call.member] else { throw VarlinkError.methodNotFound(call.method) }
+            try require(operation, caller)
+            guard let (id, command) = try Requests.command(call.member, call.parameters) else {
+                throw VarlinkError.methodNotFound(call.method)
+            }
+            let transition = try await store.apply(command, to: id, lifecycle: lifecycle, by: caller, at: clock.now())
+            log(transition.events, of: transition.ticket, caller)
+            return ["ticket": transition.ticket.wireValue(in: timeZone, masked: masked)]
+        }
+    }
+
+    /// The ticket-changing methods and their operations.
+    static let operations: [String: HotlineOperation] = [
+        "Dispatch": .dispatch, "Claim": .claim, "Progress": .progress, "Return": .return,
+        "RequestExtension": .requestExtension, "DecideExtension": .decideExtension, "ExplainOverdue": .explainOverdue,
+        "Reply": .reply, "Rate": .rate, "Callback": .callback, "Merge": .merge, "Supervise": .supervise,
+    ]
+
+    /// One log entry per event: ids, kinds and units only, never the citizen or free text.
+    private func log(_ events: [TicketEvent], of ticket: Ticket, _ caller: Caller) {
+        for event in events {
+            var metadata: Logger.Metadata = [
+                "ticket": "\(ticket.id)", "event": "\(event.kind.rawValue)", "channel": "\(ticket.channel.rawValue)",
+                "actor_uid": "\(caller.uid)", "status": "\(ticket.status.rawValue)",
+            ]
+            if let unit = event.unit ?? ticket.unit { metadata["unit"] = "\(unit)" }
+            let level: Logger.Level = event.kind == .queued ? .notice : (event.kind == .rated && ticket.status == .callback ? .warning : .info)
+            logger.log(level: level, "ticket \(ticket.id) \(event.kind.rawValue)", metadata: metadata)
+        }
+    }
+}

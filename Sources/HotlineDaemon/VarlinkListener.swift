@@ -1,0 +1,119 @@
+import Foundation
+import HotlineCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import Varlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Varlink server on the Unix socket: accepts connections, reads each peer's
+/// credentials, and answers the calls of each connection one after the other, so that
+/// pipelined calls get their replies in call order.
+///
+/// Bad input (malformed JSON, invalid UTF-8, a non-object, a missing method, a message over
+/// the limit) gets an error reply where possible, then that one connection closes.
+///
+/// Graceful shutdown: stop accepting, finish the call in flight on every connection, close.
+public final class VarlinkListener: Service, Sendable {
+    /// Where to listen.
+    public enum Endpoint: Sendable {
+        /// Bind this path and set this mode on it.
+        case path(String, mode: UInt32)
+        /// Serve an inherited, already listening socket (socket activation).
+        case inherited(Int32)
+    }
+
+    private let endpoint: Endpoint
+    private let handler: CallHandler
+    private let logger: Logger
+    private let onListening: @Sendable () -> Void
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    /// Creates a listener; `onListening` runs once the socket accepts connections.
+    public init(endpoint: Endpoint, handler: CallHandler, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) {
+        self.endpoint = endpoint
+        self.handler = handler
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Binds and serves until graceful shutdown.
+    public func run() async throws {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder()))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        switch endpoint {
+        case .inherited(let fd):
+            server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+            logger.notice("serving the inherited socket (socket activation)", metadata: ["fd": "\(fd)"])
+        case .path(let path, let mode):
+            try SocketFile.prepare(path)
+            let previous = umask(0o177)
+            defer { umask(previous) }
+            server = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: initializer)
+            try SocketFile.setMode(path, mode)
+            logger.notice("listening", metadata: ["socket": "\(path)", "mode": "\(String(mode, radix: 8))"])
+        }
+        onListening()
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+            for channel in self.connections.withLock({ Array($0.values) }) {
+                channel.close(mode: .input, promise: nil)
+            }
+        }
+        if case .path(let path, _) = endpoint { unlink(path) }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let key = ObjectIdentifier(connection.channel)
+        connections.withLock { $0[key] = connection.channel }
+        defer { _ = connections.withLock { $0.removeValue(forKey: key) } }
+        do {
+            let credentials = try await PeerCredentials.of(connection.channel)
+            try await connection.executeThenClose { inbound, outbound in
+                do {
+                    for try await frame in inbound {
+                        let call: VarlinkCall
+                        do throws(VarlinkError) {
+                            call = try VarlinkCall(decoding: frame.readableBytesView)
+                        } catch {
+                            logger.warning("bad message; closing the connection", metadata: ["uid": "\(credentials.uid)", "reason": "\(error.reason)"])
+                            try await outbound.write(ByteBuffer(bytes: VarlinkReply(error: error).framed()))
+                            return
+                        }
+                        let caller = Caller(credentials: credentials, role: handler.configuration.current.roles.role(of: credentials))
+                        let reply = await handler.handle(call, from: caller)
+                        if !call.oneway {
+                            try await outbound.write(ByteBuffer(bytes: reply.framed()))
+                        }
+                    }
+                } catch let error as VarlinkFrameDecoder.MessageTooLarge {
+                    logger.warning("message over the size limit; closing the connection", metadata: ["uid": "\(credentials.uid)", "limit": "\(error.limit)"])
+                    let reply = VarlinkReply(error: .invalidParameter("message", reason: "larger than \(error.limit) bytes"))
+                    try? await outbound.write(ByteBuffer(bytes: reply.framed()))
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+}

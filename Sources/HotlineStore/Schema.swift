@@ -1,0 +1,101 @@
+import GRDB
+import HotlineCore
+
+/// The database schema as named, append-only migrations. The applied list lives in the
+/// database (`grdb_migrations`); never edit a migration that has shipped, add one.
+enum Schema {
+    /// Every migration in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tickets-and-events") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    private static func list<T: RawRepresentable<String> & CaseIterable>(_ type: T.Type) -> String {
+        T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    }
+
+    /// Times are integer milliseconds since 1970 (UTC); booleans are 0/1.
+    private static let v1 = """
+    CREATE TABLE ticket (
+        seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+        id                TEXT    NOT NULL UNIQUE,
+        channel           TEXT    NOT NULL CHECK (channel IN (\(list(SubmissionChannel.self)))),
+        submissionId      TEXT    NOT NULL CHECK (length(submissionId) > 0),
+        status            TEXT    NOT NULL CHECK (status IN (\(list(TicketStatus.self)))),
+        priority          TEXT    NOT NULL CHECK (priority IN (\(list(Priority.self)))),
+        category          TEXT,
+        title             TEXT,
+        content           TEXT    NOT NULL,
+        citizenName       TEXT,
+        citizenPhone      TEXT,
+        district          TEXT,
+        address           TEXT,
+        unit              TEXT,
+        coUnits           TEXT    NOT NULL DEFAULT '[]',
+        receivedAt        INTEGER NOT NULL,
+        deadline          INTEGER,
+        dispatchedAt      INTEGER,
+        claimedAt         INTEGER,
+        claimBy           INTEGER,
+        dueBy             INTEGER,
+        repliedAt         INTEGER,
+        ratingBy          INTEGER,
+        callbackBy        INTEGER,
+        overdue           INTEGER NOT NULL DEFAULT 0 CHECK (overdue IN (0, 1)),
+        supervised        INTEGER NOT NULL DEFAULT 0 CHECK (supervised IN (0, 1)),
+        longTerm          INTEGER NOT NULL DEFAULT 0 CHECK (longTerm IN (0, 1)),
+        phaseDueBy        INTEGER,
+        extensionPending  INTEGER NOT NULL DEFAULT 0 CHECK (extensionPending IN (0, 1)),
+        extensionUntil    INTEGER,
+        extensionLongTerm INTEGER NOT NULL DEFAULT 0 CHECK (extensionLongTerm IN (0, 1)),
+        rating            TEXT    CHECK (rating IS NULL OR rating IN (\(list(Rating.self)))),
+        solved            INTEGER CHECK (solved IS NULL OR solved IN (0, 1)),
+        callbackAttempts  INTEGER NOT NULL DEFAULT 0 CHECK (callbackAttempts >= 0),
+        duplicateOf       TEXT    REFERENCES ticket(id),
+        closedAs          TEXT    CHECK (closedAs IS NULL OR closedAs IN (\(list(ClosedAs.self)))),
+        closedAt          INTEGER,
+        UNIQUE (channel, submissionId),
+        CHECK ((status = 'closed') = (closedAs IS NOT NULL AND closedAt IS NOT NULL)),
+        CHECK (status IN ('pending', 'closed') OR unit IS NOT NULL),
+        CHECK ((closedAs = 'duplicate') = (duplicateOf IS NOT NULL)),
+        CHECK (status <> 'callback' OR callbackBy IS NOT NULL)
+    );
+    CREATE INDEX ticket_status ON ticket(status);
+    CREATE INDEX ticket_unit ON ticket(unit, status);
+    CREATE INDEX ticket_phone ON ticket(citizenPhone, category, receivedAt) WHERE citizenPhone IS NOT NULL;
+
+    -- The co-handling units of each ticket, so that "tickets this unit may see" is an index look-up.
+    CREATE TABLE ticketCoUnit (
+        ticketId TEXT NOT NULL REFERENCES ticket(id),
+        unit     TEXT NOT NULL,
+        PRIMARY KEY (ticketId, unit)
+    ) WITHOUT ROWID;
+    CREATE INDEX ticketCoUnit_unit ON ticketCoUnit(unit, ticketId);
+
+    -- The audit trail: append-only, enforced by the triggers below.
+    CREATE TABLE event (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticketId TEXT    NOT NULL REFERENCES ticket(id),
+        at       INTEGER NOT NULL,
+        kind     TEXT    NOT NULL CHECK (kind IN (\(list(TicketEventKind.self)))),
+        actorUid INTEGER NOT NULL CHECK (actorUid >= 0),
+        role     TEXT    NOT NULL CHECK (role IN (\(list(Role.Kind.self)))),
+        unit     TEXT,
+        note     TEXT
+    );
+    CREATE INDEX event_ticket ON event(ticketId, seq);
+    CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+    -- The per-day counter behind readable ticket ids (20261129-0042).
+    CREATE TABLE ticketSequence (
+        day  TEXT    PRIMARY KEY,
+        last INTEGER NOT NULL CHECK (last > 0)
+    ) WITHOUT ROWID;
+    """
+}

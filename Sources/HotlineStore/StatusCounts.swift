@@ -1,0 +1,11 @@
+/// The figures `Status` reports and `STATUS=` shows.
+public struct StatusCounts: Sendable, Hashable {
+    /// Tickets not closed.
+    public var open: Int
+    /// Tickets waiting for dispatch.
+    public var pending: Int
+    /// Open tickets flagged overdue.
+    public var overdue: Int
+    /// Tickets owing a call-back.
+    public var callbacksDue: Int
+}

@@ -1,0 +1,228 @@
+import Foundation
+import GRDB
+import HotlineCore
+
+/// The SQLite store. It owns the one writer; every public method that changes state is one
+/// transaction that writes the ticket and its events together, named for its intent.
+///
+/// WAL mode: reads never wait for the writer. `synchronous = FULL`: a transaction that has
+/// returned is on disk and survives a power cut or `kill -9`.
+public final class TicketStore: Sendable {
+    /// How far back `possibleDuplicates` looks (contract §3: the last 30 days).
+    public static let duplicateWindow: TimeInterval = 30 * 86400
+
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs the pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets synchronous = NORMAL on the pool's connections; the writer must be FULL
+        // so that an acknowledged write survives a crash. The writer connection lives as
+        // long as the pool, so this holds.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL).
+    public func synchronousMode() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The names of the applied migrations.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    /// Writes the WAL back into the main database file (on shutdown).
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    // MARK: Submit
+
+    /// Creates a ticket for a submission, or returns the existing one for a repeated
+    /// idempotency key (`created: false`); a repeated key with other content is
+    /// `submissionConflict`.
+    public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
+        try await pool.write { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?",
+                arguments: [submission.channel.rawValue, submission.submissionId]
+            ) {
+                let existing = try Ticket(row: row)
+                guard submission.isSame(as: existing) else { throw HotlineError.submissionConflict(id: existing.id) }
+                return SubmitResult(ticket: existing, created: false,
+                                    possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [])
+            }
+            let id = try Self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
+            let transition = lifecycle.submit(submission, id: id, by: caller, at: now)
+            try Self.insert(transition.ticket, db)
+            try Self.append(transition.events, to: id, db)
+            return SubmitResult(ticket: transition.ticket, created: true,
+                                possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
+                                events: transition.events)
+        }
+    }
+
+    // MARK: Commands
+
+    /// Applies a lifecycle command to ticket `id` and records it, in one transaction.
+    public func apply(_ command: TicketCommand, to id: String, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> Transition {
+        try await pool.write { db in
+            guard let ticket = try Self.fetch(id, db) else { throw HotlineError.noSuchTicket(id: id) }
+            if case .merge(let into) = command, into != id, try Self.fetch(into, db) == nil {
+                throw HotlineError.noSuchTicket(id: into)
+            }
+            let transition = try lifecycle.apply(command, to: ticket, by: caller, at: now)
+            try Self.update(transition.ticket, db)
+            try Self.append(transition.events, to: id, db)
+            return transition
+        }
+    }
+
+    // MARK: Reading
+
+    /// The ticket and its history, if `caller` may see it.
+    public func ticket(_ id: String, visibleTo caller: Caller) async throws -> (Ticket, [TicketEvent]) {
+        try await pool.read { db in
+            guard let ticket = try Self.fetch(id, db), Self.isVisible(ticket, to: caller.role) else {
+                throw HotlineError.noSuchTicket(id: id)
+            }
+            let events = try Row.fetchAll(db, sql: "SELECT * FROM event WHERE ticketId = ? ORDER BY seq", arguments: [id])
+                .map(TicketEvent.init(row:))
+            return (ticket, events)
+        }
+    }
+
+    /// One page of tickets matching `query` that `caller` may see, oldest first, and the
+    /// cursor of the next page when there may be one.
+    public func list(_ query: TicketQuery, visibleTo caller: Caller) async throws -> (tickets: [Ticket], next: String?) {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let unit = caller.role.unitID {
+                conditions.append("(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))")
+                arguments += [unit, unit]
+            }
+            if let unit = query.unit {
+                conditions.append("(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))")
+                arguments += [unit, unit]
+            }
+            if !query.statuses.isEmpty {
+                conditions.append("t.status IN (\(query.statuses.map { _ in "?" }.joined(separator: ", ")))")
+                for status in query.statuses { arguments += [status.rawValue] }
+            }
+            if let overdue = query.overdue {
+                conditions.append("t.overdue = ?")
+                arguments += [overdue]
+            }
+            if let supervised = query.supervised {
+                conditions.append("t.supervised = ?")
+                arguments += [supervised]
+            }
+            if let after = query.after {
+                guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM ticket WHERE id = ?", arguments: [after]) else {
+                    throw HotlineError.invalidParameter(parameter: "after", reason: "not a cursor this daemon gave out")
+                }
+                conditions.append("t.seq > ?")
+                arguments += [seq]
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let columns = Ticket.columns("t")
+            arguments += [query.limit + 1]
+            let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM ticket t \(whereClause) ORDER BY t.seq LIMIT ?",
+                                        arguments: arguments)
+            var tickets = try rows.map(Ticket.init(row:))
+            var next: String?
+            if tickets.count > query.limit {
+                tickets.removeLast()
+                next = tickets.last?.id
+            }
+            return (tickets, next)
+        }
+    }
+
+    /// The figures of `Status`.
+    public func statusCounts() async throws -> StatusCounts {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT
+                  (SELECT count(*) FROM ticket WHERE status <> 'closed') AS open,
+                  (SELECT count(*) FROM ticket WHERE status = 'pending') AS pending,
+                  (SELECT count(*) FROM ticket WHERE status <> 'closed' AND overdue = 1) AS overdue,
+                  (SELECT count(*) FROM ticket WHERE status = 'callback') AS callbacksDue
+                """)!
+            return StatusCounts(open: row["open"], pending: row["pending"], overdue: row["overdue"], callbacksDue: row["callbacksDue"])
+        }
+    }
+
+    // MARK: Helpers (inside a transaction)
+
+    static func isVisible(_ ticket: Ticket, to role: Role) -> Bool {
+        switch role {
+        case .unit(let unit): ticket.involves(unit: unit)
+        case .none: false
+        case .admin, .operator, .supervisor: true
+        }
+    }
+
+    static func fetch(_ id: String, _ db: Database) throws -> Ticket? {
+        try Row.fetchOne(db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?", arguments: [id]).map(Ticket.init(row:))
+    }
+
+    static func nextID(_ db: Database, day: LocalDate) throws -> String {
+        let key = String(format: "%04d%02d%02d", day.year, day.month, day.day)
+        let last = try Int.fetchOne(db, sql: """
+            INSERT INTO ticketSequence (day, last) VALUES (?, 1)
+            ON CONFLICT (day) DO UPDATE SET last = last + 1
+            RETURNING last
+            """, arguments: [key])!
+        return key + "-" + String(format: "%04d", last)
+    }
+
+    static func insert(_ ticket: Ticket, _ db: Database) throws {
+        let placeholders = Array(repeating: "?", count: Ticket.columnNames.count).joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO ticket (\(Ticket.columns())) VALUES (\(placeholders))", arguments: ticket.databaseArguments)
+        try writeCoUnits(ticket, db)
+    }
+
+    static func update(_ ticket: Ticket, _ db: Database) throws {
+        let assignments = Ticket.columnNames.map { "\($0) = ?" }.joined(separator: ", ")
+        var arguments = ticket.databaseArguments
+        arguments += [ticket.id]
+        try db.execute(sql: "UPDATE ticket SET \(assignments) WHERE id = ?", arguments: arguments)
+        try db.execute(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?", arguments: [ticket.id])
+        try writeCoUnits(ticket, db)
+    }
+
+    private static func writeCoUnits(_ ticket: Ticket, _ db: Database) throws {
+        for unit in ticket.coUnits {
+            try db.execute(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)", arguments: [ticket.id, unit])
+        }
+    }
+
+    static func append(_ events: [TicketEvent], to id: String, _ db: Database) throws {
+        for event in events {
+            try db.execute(
+                sql: "INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [id, event.at.millis, event.kind.rawValue, Int64(event.actorUid), event.role.rawValue, event.unit, event.note]
+            )
+        }
+    }
+
+    static func duplicates(of ticket: Ticket, _ db: Database, now: Date) throws -> [String] {
+        guard let phone = ticket.citizen.phone else { return [] }
+        return try String.fetchAll(db, sql: """
+            SELECT id FROM ticket
+            WHERE citizenPhone = ? AND category IS ? AND receivedAt >= ? AND status <> 'closed' AND id <> ?
+            ORDER BY seq LIMIT 20
+            """, arguments: [phone, ticket.category, now.addingTimeInterval(-duplicateWindow).millis, ticket.id])
+    }
+}
