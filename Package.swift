@@ -61,5 +61,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "HotlineTesting", dependencies: ["Varlink"], swiftSettings: strict),
+        .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"], swiftSettings: strict),
+        .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore", "HotlineCore"], swiftSettings: strict),
+        .testTarget(
+            name: "VarlinkTests",
+            dependencies: [
+                "Varlink", "HotlineProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineCore"], swiftSettings: strict),
+        .testTarget(
+            name: "LiveTests",
+            dependencies: ["HotlineTesting", "Varlink", "HotlineProtocol"],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import Varlink
+
+/// `hotlinectl`: the client of the hotline daemon.
+@main
+struct Hotlinectl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotlinectl",
+        abstract: "Talk to the hotline daemon: submit, show and list tickets.",
+        subcommands: [Submit.self, Show.self, List.self, Status.self, Info.self, Call.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The daemon's socket (also HOTLINE_SOCKET).", valueName: "path"))
+    var socket: String = ProcessInfo.processInfo.environment["HOTLINE_SOCKET"] ?? "/run/hotline/hotline.sock"
+
+    @Flag(name: .long, help: "Print the raw JSON reply.")
+    var json = false
+}

@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import Testing
+@testable import HotlineCore
+@testable import HotlineStore
+
+/// A store on a real SQLite file in a fresh temporary folder.
+final class StoreFixture {
+    let directory: URL
+    let store: TicketStore
+    let lifecycle: Lifecycle
+    var path: String { directory.appendingPathComponent("hotline.db").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try TicketStore(path: directory.appendingPathComponent("hotline.db").path)
+        var config = HotlineConfiguration()
+        config.units = [HandlingUnit(id: "water", name: "水务"), HandlingUnit(id: "gas", name: "燃气"), HandlingUnit(id: "power", name: "电力")]
+        config.router = Router(routes: [Route(unit: "water", keywords: ["停水"], coUnits: ["gas"])])
+        lifecycle = Lifecycle(configuration: config)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+let admin = Caller(credentials: PeerCredentials(uid: 0, gid: 0), role: .admin)
+let water = Caller(credentials: PeerCredentials(uid: 2001, gid: 2001), role: .unit("water"))
+let gas = Caller(credentials: PeerCredentials(uid: 2003, gid: 2003), role: .unit("gas"))
+let power = Caller(credentials: PeerCredentials(uid: 2002, gid: 2002), role: .unit("power"))
+let noon = Date(timeIntervalSince1970: 1_790_000_000)   // 2026-09-21 22:13 +08:00
+
+@Suite("The SQLite store")
+struct TicketStoreTests {
+    @Test("The writer runs with synchronous = FULL in WAL mode, and the migrations are recorded")
+    func durability() throws {
+        let f = try StoreFixture()
+        #expect(try f.store.synchronousMode() == 2)
+        #expect(try f.store.appliedMigrations() == ["v1-tickets-and-events"])
+        let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test("Ticket ids are the local date and a per-day sequence")
+    func ids() async throws {
+        let f = try StoreFixture()
+        let a = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
+        let b = try await f.store.submit(Submission(channel: .hotline, submissionId: "2", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
+        #expect(a.ticket.id == "20260921-0001")
+        #expect(b.ticket.id == "20260921-0002")
+    }
+
+    @Test("A repeated idempotency key returns the first ticket unchanged; other content conflicts")
+    func idempotency() async throws {
+        let f = try StoreFixture()
+        let s = Submission(channel: .mailbox, submissionId: "m-9", content: "停水三天", citizen: Citizen(name: "张三", phone: "13812345678"))
+        let first = try await f.store.submit(s, lifecycle: f.lifecycle, by: admin, at: noon)
+        let again = try await f.store.submit(s, lifecycle: f.lifecycle, by: admin, at: noon.addingTimeInterval(60))
+        #expect(first.created && !again.created)
+        #expect(again.ticket == first.ticket)
+        var changed = s
+        changed.content = "停电"
+        await #expect(throws: HotlineError.submissionConflict(id: first.ticket.id)) {
+            try await f.store.submit(changed, lifecycle: f.lifecycle, by: admin, at: noon)
+        }
+        let other = Submission(channel: .hotline, submissionId: "m-9", content: "停电")
+        #expect(try await f.store.submit(other, lifecycle: f.lifecycle, by: admin, at: noon).created)
+    }
+
+    @Test("Every change and its events are stored together; events come back in order")
+    func eventsAndState() async throws {
+        let f = try StoreFixture()
+        let t = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水", citizen: Citizen(phone: "13812345678")),
+                                         lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        _ = try await f.store.apply(.claim, to: t.id, lifecycle: f.lifecycle, by: water, at: noon.addingTimeInterval(60))
+        let (stored, events) = try await f.store.ticket(t.id, visibleTo: admin)
+        #expect(stored.status == .claimed && stored.coUnits == ["gas"])
+        #expect(events.map(\.kind) == [.submitted, .dispatched, .claimed])
+        #expect(events.last?.actorUid == 2001 && events.last?.role == .unit && events.last?.unit == "water")
+        // A refused change writes nothing.
+        await #expect(throws: HotlineError.invalidTransition(id: t.id, status: .claimed)) {
+            try await f.store.apply(.claim, to: t.id, lifecycle: f.lifecycle, by: water, at: noon)
+        }
+        #expect(try await f.store.ticket(t.id, visibleTo: admin).1.count == 3)
+    }
+
+    @Test("Events are append-only: the database refuses to change or delete them")
+    func appendOnly() async throws {
+        let f = try StoreFixture()
+        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
+        let db = try DatabaseQueue(path: f.path)
+        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "UPDATE event SET note = 'x'") } }
+        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "DELETE FROM event") } }
+        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "UPDATE ticket SET status = 'lost'") } }
+        #expect(throws: (any Error).self) {
+            try db.write { try $0.execute(sql: "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('nope', 0, 'claimed', 0, 'admin')") }
+        }
+    }
+
+    @Test("Units see only the tickets they lead or co-handle")
+    func visibility() async throws {
+        let f = try StoreFixture()
+        let t = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "2", content: "其他"), lifecycle: f.lifecycle, by: admin, at: noon)
+        #expect(try await f.store.ticket(t.id, visibleTo: gas).0.id == t.id)
+        await #expect(throws: HotlineError.noSuchTicket(id: t.id)) { try await f.store.ticket(t.id, visibleTo: power) }
+        #expect(try await f.store.list(TicketQuery(), visibleTo: water).tickets.map(\.id) == [t.id])
+        #expect(try await f.store.list(TicketQuery(), visibleTo: gas).tickets.map(\.id) == [t.id])
+        #expect(try await f.store.list(TicketQuery(), visibleTo: power).tickets.isEmpty)
+        #expect(try await f.store.list(TicketQuery(), visibleTo: admin).tickets.count == 2)
+    }
+
+    @Test("List pages with next, and filters by status, unit, overdue and supervised")
+    func paging() async throws {
+        let f = try StoreFixture()
+        var ids: [String] = []
+        for i in 0..<7 {
+            ids.append(try await f.store.submit(Submission(channel: .web, submissionId: "\(i)", content: i % 2 == 0 ? "停水" : "建议"),
+                                                lifecycle: f.lifecycle, by: admin, at: noon).ticket.id)
+        }
+        var query = TicketQuery()
+        query.limit = 3
+        var seen: [String] = []
+        while true {
+            let page = try await f.store.list(query, visibleTo: admin)
+            seen += page.tickets.map(\.id)
+            guard let next = page.next else { break }
+            query.after = next
+        }
+        #expect(seen == ids)
+        var pending = TicketQuery()
+        pending.statuses = [.pending]
+        #expect(try await f.store.list(pending, visibleTo: admin).tickets.count == 3)
+        var byUnit = TicketQuery()
+        byUnit.unit = "gas"
+        #expect(try await f.store.list(byUnit, visibleTo: admin).tickets.count == 4)
+        _ = try await f.store.apply(.supervise(note: "督办"), to: ids[1], lifecycle: f.lifecycle, by: admin, at: noon)
+        var supervised = TicketQuery()
+        supervised.supervised = true
+        #expect(try await f.store.list(supervised, visibleTo: admin).tickets.map(\.id) == [ids[1]])
+        var bad = TicketQuery()
+        bad.after = "nonsense"
+        await #expect(throws: HotlineError.self) { try await f.store.list(bad, visibleTo: admin) }
+    }
+
+    @Test("possibleDuplicates: open tickets with the same phone and category from the last 30 days")
+    func duplicates() async throws {
+        let f = try StoreFixture()
+        let citizen = Citizen(phone: "13812345678")
+        let old = try await f.store.submit(Submission(channel: .hotline, submissionId: "old", content: "停水", category: "water", citizen: citizen),
+                                           lifecycle: f.lifecycle, by: admin, at: noon.addingTimeInterval(-31 * 86400)).ticket
+        let recent = try await f.store.submit(Submission(channel: .hotline, submissionId: "r", content: "停水", category: "water", citizen: citizen),
+                                              lifecycle: f.lifecycle, by: admin, at: noon.addingTimeInterval(-86400)).ticket
+        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "o", content: "停水", category: "road", citizen: citizen),
+                                     lifecycle: f.lifecycle, by: admin, at: noon)
+        let new = try await f.store.submit(Submission(channel: .hotline, submissionId: "n", content: "又停水", category: "water", citizen: citizen),
+                                           lifecycle: f.lifecycle, by: admin, at: noon)
+        #expect(new.possibleDuplicates == [recent.id])
+        #expect(!new.possibleDuplicates.contains(old.id))
+    }
+
+    @Test("Merge needs an existing target")
+    func merge() async throws {
+        let f = try StoreFixture()
+        let a = try await f.store.submit(Submission(channel: .hotline, submissionId: "a", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        await #expect(throws: HotlineError.noSuchTicket(id: "20990101-0001")) {
+            try await f.store.apply(.merge(into: "20990101-0001"), to: a.id, lifecycle: f.lifecycle, by: admin, at: noon)
+        }
+        let b = try await f.store.submit(Submission(channel: .hotline, submissionId: "b", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        let merged = try await f.store.apply(.merge(into: a.id), to: b.id, lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        #expect(merged.duplicateOf == a.id && merged.closedAs == .duplicate)
+    }
+
+    @Test("Status counts")
+    func counts() async throws {
+        let f = try StoreFixture()
+        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "a", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
+        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "b", content: "建议"), lifecycle: f.lifecycle, by: admin, at: noon)
+        let counts = try await f.store.statusCounts()
+        #expect(counts == StatusCounts(open: 2, pending: 1, overdue: 0, callbacksDue: 0))
+    }
+}
