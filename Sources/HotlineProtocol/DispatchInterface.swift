@@ -15,7 +15,7 @@ public enum DispatchInterface {
     type Channel (hotline, mailbox, web, other)
 
     # Where a ticket stands in its lifecycle.
-    type Status (pending, dispatched, claimed, replied, callback, reopened, closed)
+    type TicketStatus (pending, dispatched, claimed, replied, callback, reopened, closed)
 
     # Normal or urgent (urgent uses the urgent_claim and urgent_resolve deadlines).
     type Priority (normal, urgent)
@@ -54,7 +54,7 @@ public enum DispatchInterface {
       # The submitting system's id; (channel, submissionId) is the idempotency key.
       submissionId: string,
       # The current status.
-      status: Status,
+      status: TicketStatus,
       # Normal or urgent.
       priority: Priority,
       # The category used for routing and duplicate detection.
@@ -172,7 +172,7 @@ public enum DispatchInterface {
 
     # A page of tickets, oldest first; pass next as after for the following page.
     method List(
-      status: ?[]Status,
+      status: ?[]TicketStatus,
       unit: ?string,
       overdue: ?bool,
       supervised: ?bool,
@@ -233,7 +233,7 @@ public enum DispatchInterface {
     error NoSuchUnit (unit: string)
 
     # The ticket's status does not allow this method. Get the ticket and act on its status.
-    error InvalidTransition (id: string, status: Status)
+    error InvalidTransition (id: string, status: TicketStatus)
 
     # The submission id was used before with different content. Use a new submission id.
     error SubmissionConflict (id: string)

@@ -5,6 +5,23 @@ import Varlink
 /// `hotlinectl`: the client of the hotline daemon.
 @main
 struct Hotlinectl: ParsableCommand {
+    /// Accepts the contract's `hotlinectl [--socket PATH] [--json] COMMAND …` by moving the
+    /// global options behind the subcommand, where the argument parser reads them.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var global: [String] = []
+        while let first = arguments.first, first.hasPrefix("--socket") || first == "--json" {
+            global.append(arguments.removeFirst())
+            if first == "--socket", !arguments.isEmpty { global.append(arguments.removeFirst()) }
+        }
+        if !global.isEmpty, !arguments.isEmpty {
+            arguments.insert(contentsOf: global, at: 1)
+        } else {
+            arguments += global
+        }
+        main(arguments)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "hotlinectl",
         abstract: "Talk to the hotline daemon: submit, show and list tickets.",
