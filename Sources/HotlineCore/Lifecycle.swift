@@ -47,10 +47,11 @@ public struct Lifecycle: Sendable {
             dispatch(&ticket, to: route.unit, coUnits: route.coUnits, route: route, at: now)
             events.append(TicketEvent(at: now, kind: .dispatched, actorUid: caller.uid, role: caller.role.kind,
                                       unit: route.unit, note: "routed"))
-        } else {
-            events.append(TicketEvent(at: now, kind: .queued, actorUid: caller.uid, role: caller.role.kind,
-                                      note: "no route matched"))
+            return Transition(ticket: ticket, events: events,
+                              notices: [Notice(at: now, kind: .dispatched, ticketID: id, unit: route.unit, coUnits: route.coUnits)])
         }
+        events.append(TicketEvent(at: now, kind: .queued, actorUid: caller.uid, role: caller.role.kind,
+                                  note: "no route matched"))
         return Transition(ticket: ticket, events: events)
     }
 
@@ -78,6 +79,7 @@ public struct Lifecycle: Sendable {
         var kind: TicketEventKind
         var note: String?
         var eventUnit = caller.role.unitID
+        var notices: [Notice] = []
 
         switch command {
         case .dispatch(let unit, let coUnits, let dispatchNote):
@@ -86,6 +88,7 @@ public struct Lifecycle: Sendable {
             kind = .dispatched
             note = dispatchNote
             eventUnit = unit
+            notices.append(Notice(at: now, kind: .dispatched, ticketID: ticket.id, unit: unit, coUnits: coUnits))
 
         case .claim:
             next.status = .claimed
@@ -95,6 +98,7 @@ public struct Lifecycle: Sendable {
         case .progress(let text):
             try requireText(text, "note")
             if next.longTerm {
+                next.phaseStartedAt = now
                 next.phaseDueBy = configuration.calendar.deadline(after: now, adding: configuration.sla.phase)
             }
             kind = .progress
@@ -137,9 +141,11 @@ public struct Lifecycle: Sendable {
         case .decideExtension(let approve, let decisionNote):
             guard ticket.extensionPending else { throw .invalidTransition(id: ticket.id, status: ticket.status) }
             if approve {
+                next.extended = true
                 if ticket.extensionLongTerm {
                     next.longTerm = true
                     next.dueBy = nil
+                    next.phaseStartedAt = now
                     next.phaseDueBy = configuration.calendar.deadline(after: now, adding: configuration.sla.phase)
                 } else {
                     next.dueBy = ticket.extensionUntil
@@ -176,9 +182,14 @@ public struct Lifecycle: Sendable {
             next.rating = rating
             next.solved = solved
             next.ratingBy = nil
+            next.ratedAt = now
             if rating.isBad {
                 next.status = .callback
+                next.badRated = true
+                next.calledBack = false
+                next.callbackAttempts = 0
                 next.callbackBy = configuration.calendar.deadline(after: now, adding: configuration.sla.callback)
+                notices.append(Notice(at: now, kind: .badRating, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits))
             } else {
                 close(&next, as: .rated, at: now)
             }
@@ -191,16 +202,22 @@ public struct Lifecycle: Sendable {
             switch outcome {
             case .rectify:
                 next.status = .reopened
+                next.calledBack = true
+                next.rectified = true
+                next.reopenedAt = now
+                notices.append(Notice(at: now, kind: .reopened, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits))
                 next.callbackBy = nil
                 next.dueBy = configuration.calendar.deadline(after: now, adding: configuration.sla.rectify)
                 next.longTerm = false
                 next.phaseDueBy = nil
             case .explained:
+                next.calledBack = true
                 next.callbackBy = nil
                 close(&next, as: .callback, at: now)
             case .unreachable:
                 next.callbackAttempts += 1
                 if next.callbackAttempts >= configuration.sla.callbackAttempts {
+                    next.calledBack = true
                     next.callbackBy = nil
                     close(&next, as: .callback, at: now)
                 }
@@ -232,7 +249,7 @@ public struct Lifecycle: Sendable {
             events.append(TicketEvent(at: now, kind: .closed, actorUid: caller.uid, role: caller.role.kind,
                                       unit: ticket.unit, note: next.closedAs?.rawValue))
         }
-        return Transition(ticket: next, events: events)
+        return Transition(ticket: next, events: events, notices: notices)
     }
 
     // MARK: Deadlines

@@ -72,6 +72,24 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var closedAs: ClosedAs?
     /// When the ticket closed.
     public var closedAt: Date?
+    /// When the lead unit was last sent the ticket back for rectification.
+    public var reopenedAt: Date?
+    /// When the citizen's rating was last recorded.
+    public var ratedAt: Date?
+    /// When the current phase of a long-term ticket started (approval or last report).
+    public var phaseStartedAt: Date?
+    /// Whether a deadline of the unit's (claim, resolve, phase) passed unmet. Stays set.
+    public var unitOverdue: Bool
+    /// Whether the resolve deadline passed before the reply. Stays set.
+    public var resolveOverdue: Bool
+    /// Whether the citizen ever rated it badly.
+    public var badRated: Bool
+    /// Whether the call-back owed for a bad rating was made.
+    public var calledBack: Bool
+    /// Whether it was reopened for rectification after a call-back.
+    public var rectified: Bool
+    /// Whether a supervisor ever approved an extension.
+    public var extended: Bool
 
     /// Creates a ticket; everything not given starts empty.
     public init(
@@ -108,6 +126,12 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.extensionPending = false
         self.extensionLongTerm = false
         self.callbackAttempts = 0
+        self.unitOverdue = false
+        self.resolveOverdue = false
+        self.badRated = false
+        self.calledBack = false
+        self.rectified = false
+        self.extended = false
     }
 
     /// Whether `unit` leads or co-handles this ticket, and so may see it.

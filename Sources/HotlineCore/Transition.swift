@@ -6,10 +6,13 @@ public struct Transition: Sendable, Hashable {
     public var ticket: Ticket
     /// The events to append, in order.
     public var events: [TicketEvent]
+    /// The notices to send once the change is committed.
+    public var notices: [Notice]
 
     /// Creates a transition.
-    public init(ticket: Ticket, events: [TicketEvent]) {
+    public init(ticket: Ticket, events: [TicketEvent], notices: [Notice] = []) {
         self.ticket = ticket
         self.events = events
+        self.notices = notices
     }
 }

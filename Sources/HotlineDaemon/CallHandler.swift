@@ -18,14 +18,62 @@ public struct CallHandler: Sendable {
     public let logger: Logger
     /// When the daemon started, for `uptimeSeconds`.
     public let startedAt: Date
+    /// Where notices go.
+    public let hub: NoticeHub
+    /// Runs SLA sweeps (for `SetTime`).
+    public let sweeper: Sweeper
+    /// Wakes the SLA clock after a change that may have set an earlier deadline.
+    public let wakeClock: @Sendable () -> Void
 
     /// Creates a handler.
-    public init(store: TicketStore, configuration: ConfigurationBox, clock: DaemonClock, logger: Logger, startedAt: Date = Date()) {
+    public init(store: TicketStore, configuration: ConfigurationBox, clock: DaemonClock, logger: Logger,
+                hub: NoticeHub, sweeper: Sweeper, wakeClock: @escaping @Sendable () -> Void, startedAt: Date = Date()) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.hub = hub
+        self.sweeper = sweeper
+        self.wakeClock = wakeClock
         self.startedAt = startedAt
+    }
+
+    /// How a call is answered: one reply, or (Watch) a stream of them.
+    public enum Response: Sendable {
+        /// One reply.
+        case reply(VarlinkReply)
+        /// Replies with `continues: true`, one per notice, until the client hangs up.
+        case stream(AsyncStream<VarlinkReply>)
+    }
+
+    /// Answers one call, streaming for `Watch` with `more: true`.
+    public func respond(to call: VarlinkCall, from caller: Caller) async -> Response {
+        guard call.method == DispatchInterface.name + ".Watch" else {
+            return .reply(await handle(call, from: caller))
+        }
+        do {
+            try require(.watch, caller)
+            _ = try ParameterReader(call.parameters, allowed: [])
+            guard call.more else {
+                throw VarlinkError(name: "org.varlink.service.ExpectedMore", reason: "Watch streams: call it with more: true")
+            }
+        } catch let error as VarlinkError {
+            return .reply(VarlinkReply(error: error))
+        } catch {
+            return .reply(VarlinkReply(error: .permissionDenied))
+        }
+        let notices = hub.subscribe(role: caller.role, uid: caller.uid)
+        let timeZone = configuration.current.calendar.timeZone
+        logger.info("watcher connected", metadata: ["uid": "\(caller.uid)", "role": "\(caller.role.kind.rawValue)"])
+        return .stream(AsyncStream { continuation in
+            let task = Task {
+                for await notice in notices {
+                    continuation.yield(VarlinkReply(parameters: ["notice": notice.wireValue(in: timeZone)], continues: true))
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        })
     }
 
     /// The interfaces this daemon serves.
@@ -74,6 +122,7 @@ public struct CallHandler: Sendable {
             let now = try reader.date("now")
             clock.set(now)
             logger.notice("manual clock set", metadata: ["now": "\(RFC3339.format(now, in: configuration.current.calendar.timeZone))"])
+            try await sweeper.sweep(at: now)
             return [:]
         default:
             throw VarlinkError.interfaceNotFound(call.interface)
@@ -115,7 +164,9 @@ public struct CallHandler: Sendable {
                 throw VarlinkError.invalidParameter("receivedAt", reason: "lies in the future")
             }
             let result = try await store.submit(submission, lifecycle: lifecycle, by: caller, at: now)
-            if result.created { log(result.events, of: result.ticket, caller) }
+            if result.created {
+                committed(Transition(ticket: result.ticket, events: result.events, notices: result.notices), by: caller, at: now)
+            }
             return [
                 "ticket": result.ticket.wireValue(in: timeZone, masked: masked),
                 "created": .bool(result.created),
@@ -148,6 +199,23 @@ public struct CallHandler: Sendable {
             reply["next"] = page.next.map(JSONValue.string) ?? .null
             return reply
 
+        case "Stats":
+            try require(.stats, caller)
+            let r = try ParameterReader(call.parameters, allowed: ["from", "to"])
+            let from = try r.date("from"), to = try r.date("to")
+            guard from < to else { throw VarlinkError.invalidParameter("to", reason: "must be later than from") }
+            var units = config.units.map(\.id)
+            if let own = caller.role.unitID { units = [own] }
+            var rows = try await store.stats(from: from, to: to, units: units)
+            if let own = caller.role.unitID { rows = rows.filter { $0.unit == own } }
+            var total = UnitStats(unit: "total")
+            for row in rows { total.add(row) }
+            let weights = config.statsWeights
+            return [
+                "units": .array(UnitStats.ranked(rows, weights: weights).map { $0.wireValue(weights: weights) }),
+                "total": total.wireValue(weights: weights),
+            ]
+
         case "Status":
             _ = try ParameterReader(call.parameters, allowed: [])
             let counts = try await store.statusCounts()
@@ -164,8 +232,9 @@ public struct CallHandler: Sendable {
             guard let (id, command) = try Requests.command(call.member, call.parameters) else {
                 throw VarlinkError.methodNotFound(call.method)
             }
-            let transition = try await store.apply(command, to: id, lifecycle: lifecycle, by: caller, at: clock.now())
-            log(transition.events, of: transition.ticket, caller)
+            let now = clock.now()
+            let transition = try await store.apply(command, to: id, lifecycle: lifecycle, by: caller, at: now)
+            committed(transition, by: caller, at: now)
             return ["ticket": transition.ticket.wireValue(in: timeZone, masked: masked)]
         }
     }
@@ -177,16 +246,13 @@ public struct CallHandler: Sendable {
         "Reply": .reply, "Rate": .rate, "Callback": .callback, "Merge": .merge, "Supervise": .supervise,
     ]
 
-    /// One log entry per event: ids, kinds and units only, never the citizen or free text.
-    private func log(_ events: [TicketEvent], of ticket: Ticket, _ caller: Caller) {
-        for event in events {
-            var metadata: Logger.Metadata = [
-                "ticket": "\(ticket.id)", "event": "\(event.kind.rawValue)", "channel": "\(ticket.channel.rawValue)",
-                "actor_uid": "\(caller.uid)", "status": "\(ticket.status.rawValue)",
-            ]
-            if let unit = event.unit ?? ticket.unit { metadata["unit"] = "\(unit)" }
-            let level: Logger.Level = event.kind == .queued ? .notice : (event.kind == .rated && ticket.status == .callback ? .warning : .info)
-            logger.log(level: level, "ticket \(ticket.id) \(event.kind.rawValue)", metadata: metadata)
+    /// After a commit: log the events, send the notices, wake the clock for new deadlines.
+    private func committed(_ transition: Transition, by caller: Caller, at now: Date) {
+        for event in transition.events {
+            TicketLog.event(event, of: transition.ticket, actorUid: caller.uid, logger: logger)
         }
+        hub.publish(transition.notices)
+        sweeper.checkCalendarCoverage(of: transition.ticket, at: now)
+        wakeClock()
     }
 }

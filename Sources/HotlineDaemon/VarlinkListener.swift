@@ -76,6 +76,7 @@ public final class VarlinkListener: Service, Sendable {
             }
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
+            self.handler.hub.finishAll()
             for channel in self.connections.withLock({ Array($0.values) }) {
                 channel.close(mode: .input, promise: nil)
             }
@@ -101,9 +102,26 @@ public final class VarlinkListener: Service, Sendable {
                             return
                         }
                         let caller = Caller(credentials: credentials, role: handler.configuration.current.roles.role(of: credentials))
-                        let reply = await handler.handle(call, from: caller)
-                        if !call.oneway {
-                            try await outbound.write(ByteBuffer(bytes: reply.framed()))
+                        switch await handler.respond(to: call, from: caller) {
+                        case .reply(let reply):
+                            if !call.oneway {
+                                try await outbound.write(ByteBuffer(bytes: reply.framed()))
+                            }
+                        case .stream(let replies):
+                            // A streaming call owns the connection until the client hangs up
+                            // or the stream ends (shutdown, or a watcher too far behind).
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                let channel = connection.channel
+                                group.addTask { try? await channel.closeFuture.get() }
+                                group.addTask {
+                                    for await reply in replies {
+                                        try await outbound.write(ByteBuffer(bytes: reply.framed()))
+                                    }
+                                }
+                                try await group.next()
+                                group.cancelAll()
+                            }
+                            return
                         }
                     }
                 } catch let error as VarlinkFrameDecoder.MessageTooLarge {

@@ -135,6 +135,68 @@ public enum DispatchInterface {
       note: ?string
     )
 
+    # What a notice is about.
+    type NoticeKind (dispatched, due_soon, overdue, bad_rating, reopened, callback_due)
+
+    # Something to act on now, streamed by Watch.
+    type Notice (
+      # When it happened.
+      at: string,
+      # What happened.
+      kind: NoticeKind,
+      # The ticket's id.
+      ticket: string,
+      # The unit concerned; null for the hotline centre's own call-back deadlines.
+      unit: ?string,
+      # For due_soon, overdue and callback_due: claim, resolve, phase or callback.
+      deadline: ?string
+    )
+
+    # One unit's figures for the tickets received in a period. A rate is null when its
+    # denominator is 0.
+    type UnitStats (
+      # The unit's id ("total" for the sum of all rows).
+      unit: string,
+      # Tickets dispatched to the unit.
+      dispatched: int,
+      # Of those, claimed by the claim deadline.
+      claimedOnTime: int,
+      # claimedOnTime / dispatched.
+      responseRate: ?float,
+      # Tickets the unit replied to.
+      replied: int,
+      # Of those, replied before the resolve deadline passed.
+      repliedOnTime: int,
+      # repliedOnTime / replied.
+      onTimeRate: ?float,
+      # Tickets the citizen rated.
+      rated: int,
+      # Of those, rated as solved.
+      solved: int,
+      # solved / rated.
+      solvedRate: ?float,
+      # Rated very_satisfied, satisfied or basic.
+      satisfied: int,
+      # satisfied / rated.
+      satisfactionRate: ?float,
+      # Tickets rated dissatisfied or very_dissatisfied.
+      badRatings: int,
+      # Of those, called back.
+      callbacksDone: int,
+      # callbacksDone / badRatings (the goal is 1).
+      callbackRate: ?float,
+      # Tickets reopened for rectification.
+      rectified: int,
+      # Tickets on which a deadline of the unit's passed.
+      overdue: int,
+      # Times the unit returned a ticket as not theirs.
+      returned: int,
+      # Tickets whose extension was approved.
+      extended: int,
+      # 100 x the weighted sum of responseRate, solvedRate and satisfactionRate (null counts as 1).
+      score: float
+    )
+
     # The citizen's contact as given to Submit.
     type CitizenInput (
       # The citizen's name.
@@ -215,6 +277,14 @@ public enum DispatchInterface {
 
     # Flags a ticket as supervised (督办).
     method Supervise(id: string, note: string) -> (ticket: Ticket)
+
+    # The per-unit figures for tickets received in [from, to), ranked by score; a unit
+    # caller gets its own row only.
+    method Stats(from: string, to: string) -> (units: []UnitStats, total: UnitStats)
+
+    # Streams notices (call with more: true) until the client hangs up; a unit's stream
+    # carries only its own tickets.
+    method Watch() -> (notice: Notice)
 
     # The daemon's health: open tickets, the pending queue, overdue and owed call-backs.
     method Status() -> (

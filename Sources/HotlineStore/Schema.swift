@@ -57,6 +57,15 @@ enum Schema {
         duplicateOf       TEXT    REFERENCES ticket(id),
         closedAs          TEXT    CHECK (closedAs IS NULL OR closedAs IN (\(list(ClosedAs.self)))),
         closedAt          INTEGER,
+        reopenedAt        INTEGER,
+        ratedAt           INTEGER,
+        phaseStartedAt    INTEGER,
+        unitOverdue       INTEGER NOT NULL DEFAULT 0 CHECK (unitOverdue IN (0, 1)),
+        resolveOverdue    INTEGER NOT NULL DEFAULT 0 CHECK (resolveOverdue IN (0, 1)),
+        badRated          INTEGER NOT NULL DEFAULT 0 CHECK (badRated IN (0, 1)),
+        calledBack        INTEGER NOT NULL DEFAULT 0 CHECK (calledBack IN (0, 1)),
+        rectified         INTEGER NOT NULL DEFAULT 0 CHECK (rectified IN (0, 1)),
+        extended          INTEGER NOT NULL DEFAULT 0 CHECK (extended IN (0, 1)),
         UNIQUE (channel, submissionId),
         CHECK ((status = 'closed') = (closedAs IS NOT NULL AND closedAt IS NOT NULL)),
         CHECK (status IN ('pending', 'closed') OR unit IS NOT NULL),
@@ -65,6 +74,7 @@ enum Schema {
     );
     CREATE INDEX ticket_status ON ticket(status);
     CREATE INDEX ticket_unit ON ticket(unit, status);
+    CREATE INDEX ticket_received ON ticket(receivedAt, unit);
     CREATE INDEX ticket_phone ON ticket(citizenPhone, category, receivedAt) WHERE citizenPhone IS NOT NULL;
 
     -- The co-handling units of each ticket, so that "tickets this unit may see" is an index look-up.
@@ -87,10 +97,27 @@ enum Schema {
         note     TEXT
     );
     CREATE INDEX event_ticket ON event(ticketId, seq);
+    CREATE INDEX event_returned ON event(unit, ticketId) WHERE kind = 'returned';
     CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+    -- The running deadlines of each ticket. nextCheck is when the SLA clock must look at
+    -- the row again (the due-soon point, then the due time); NULL once it has passed. The
+    -- clock only ever reads rows whose nextCheck has come, through the partial index.
+    CREATE TABLE deadline (
+        ticketId  TEXT    NOT NULL REFERENCES ticket(id),
+        kind      TEXT    NOT NULL CHECK (kind IN (\(list(DeadlineKind.self)))),
+        startAt   INTEGER NOT NULL,
+        warnAt    INTEGER NOT NULL,
+        dueAt     INTEGER NOT NULL,
+        state     TEXT    NOT NULL CHECK (state IN (\(list(Deadline.State.self)))),
+        nextCheck INTEGER,
+        PRIMARY KEY (ticketId, kind),
+        CHECK ((state = 'passed') = (nextCheck IS NULL))
+    ) WITHOUT ROWID;
+    CREATE INDEX deadline_next ON deadline(nextCheck) WHERE nextCheck IS NOT NULL;
 
     -- The per-day counter behind readable ticket ids (20261129-0042).
     CREATE TABLE ticketSequence (

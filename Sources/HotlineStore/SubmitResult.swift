@@ -10,4 +10,6 @@ public struct SubmitResult: Sendable, Hashable {
     public var possibleDuplicates: [String]
     /// The events written (empty when `created` is false).
     public var events: [TicketEvent]
+    /// The notices to send (empty when `created` is false).
+    public var notices: [Notice]
 }

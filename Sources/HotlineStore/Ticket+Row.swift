@@ -10,7 +10,8 @@ extension Ticket {
         "citizenPhone", "district", "address", "unit", "coUnits", "receivedAt", "deadline", "dispatchedAt",
         "claimedAt", "claimBy", "dueBy", "repliedAt", "ratingBy", "callbackBy", "overdue", "supervised",
         "longTerm", "phaseDueBy", "extensionPending", "extensionUntil", "extensionLongTerm", "rating", "solved",
-        "callbackAttempts", "duplicateOf", "closedAs", "closedAt",
+        "callbackAttempts", "duplicateOf", "closedAs", "closedAt", "reopenedAt", "ratedAt", "phaseStartedAt",
+        "unitOverdue", "resolveOverdue", "badRated", "calledBack", "rectified", "extended",
     ]
 
     /// The column list every ticket query selects, qualified with `alias` when given.
@@ -58,6 +59,15 @@ extension Ticket {
         duplicateOf = row["duplicateOf"]
         closedAs = (row["closedAs"] as String?).flatMap(ClosedAs.init(rawValue:))
         closedAt = date("closedAt")
+        reopenedAt = date("reopenedAt")
+        ratedAt = date("ratedAt")
+        phaseStartedAt = date("phaseStartedAt")
+        unitOverdue = row["unitOverdue"]
+        resolveOverdue = row["resolveOverdue"]
+        badRated = row["badRated"]
+        calledBack = row["calledBack"]
+        rectified = row["rectified"]
+        extended = row["extended"]
     }
 
     /// The column values in the order of ``columns``.
@@ -70,6 +80,8 @@ extension Ticket {
             dueBy?.millis, repliedAt?.millis, ratingBy?.millis, callbackBy?.millis, overdue, supervised,
             longTerm, phaseDueBy?.millis, extensionPending, extensionUntil?.millis, extensionLongTerm,
             rating?.rawValue, solved, callbackAttempts, duplicateOf, closedAs?.rawValue, closedAt?.millis,
+            reopenedAt?.millis, ratedAt?.millis, phaseStartedAt?.millis, unitOverdue, resolveOverdue, badRated,
+            calledBack, rectified, extended,
         ]
         return StatementArguments(values)
     }

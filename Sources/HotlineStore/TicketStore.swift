@@ -13,6 +13,11 @@ public final class TicketStore: Sendable {
 
     private let pool: DatabasePool
 
+    /// The connection pool for reads (WAL readers never wait for the writer).
+    var reader: any DatabaseReader { pool }
+    /// The writer.
+    var writer: any DatabaseWriter { pool }
+
     /// Opens (creating if needed) the database at `path` and runs the pending migrations.
     public init(path: String) throws {
         var configuration = Configuration()
@@ -59,15 +64,16 @@ public final class TicketStore: Sendable {
                 let existing = try Ticket(row: row)
                 guard submission.isSame(as: existing) else { throw HotlineError.submissionConflict(id: existing.id) }
                 return SubmitResult(ticket: existing, created: false,
-                                    possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [])
+                                    possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [], notices: [])
             }
             let id = try Self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
             let transition = lifecycle.submit(submission, id: id, by: caller, at: now)
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
+            try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
             return SubmitResult(ticket: transition.ticket, created: true,
                                 possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
-                                events: transition.events)
+                                events: transition.events, notices: transition.notices)
         }
     }
 
@@ -83,6 +89,7 @@ public final class TicketStore: Sendable {
             let transition = try lifecycle.apply(command, to: ticket, by: caller, at: now)
             try Self.update(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
+            try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
             return transition
         }
     }

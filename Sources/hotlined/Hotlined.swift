@@ -61,7 +61,12 @@ struct Hotlined: AsyncParsableCommand {
         }
 
         let clock: DaemonClock = manualClock ? .manual() : .system()
-        let handler = CallHandler(store: store, configuration: ConfigurationBox(configuration), clock: clock, logger: logger)
+        let box = ConfigurationBox(configuration)
+        let hub = NoticeHub(logger: logger)
+        let sweeper = Sweeper(store: store, configuration: box, hub: hub, logger: logger)
+        let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
+        let handler = CallHandler(store: store, configuration: box, clock: clock, logger: logger,
+                                  hub: hub, sweeper: sweeper, wakeClock: { slaClock.kick() })
         let endpoint: VarlinkListener.Endpoint = ListenFDs.take().map { .inherited($0) }
             ?? .path(configuration.daemon.socket, mode: configuration.daemon.socketMode)
         let started = configuration
@@ -74,7 +79,7 @@ struct Hotlined: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: listener)],
+                services: [.init(service: slaClock), .init(service: listener)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -1,0 +1,58 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Logging
+import ServiceLifecycle
+
+/// The SLA clock as a service: sleeps until the next deadline that matters (read from the
+/// index, never by scanning tickets), sweeps, and sends the notices. A change that sets an
+/// earlier deadline wakes it (``kick()``). With the manual clock it never sleeps on wall
+/// time: `SetTime` sweeps instead.
+public final class SLAClockService: Service, Sendable {
+    /// The longest sleep: a re-check of the index, in case the system clock was changed.
+    public static let maximumSleep: Duration = .seconds(60)
+
+    private let sweeper: Sweeper
+    private let clock: DaemonClock
+    private let logger: Logger
+    private let wakeup = Wakeup()
+
+    /// Creates the service.
+    public init(sweeper: Sweeper, clock: DaemonClock, logger: Logger) {
+        self.sweeper = sweeper
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Wakes the clock to re-read the next deadline.
+    public func kick() {
+        wakeup.signal()
+    }
+
+    /// Runs until graceful shutdown.
+    public func run() async throws {
+        guard !clock.isManual else {
+            try await gracefulShutdown()
+            return
+        }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let wait: Duration
+                do {
+                    _ = try await self.sweeper.sweep(at: self.clock.now())
+                    if let next = try await self.sweeper.store.nextDeadlineCheck() {
+                        let seconds = max(0, next.timeIntervalSince(self.clock.now()))
+                        wait = min(.milliseconds(Int64(seconds * 1000) + 1), Self.maximumSleep)
+                    } else {
+                        wait = Self.maximumSleep
+                    }
+                } catch {
+                    self.logger.error("SLA sweep failed; retrying in 5 s", metadata: ["error": "\(error)"])
+                    wait = .seconds(5)
+                }
+                // Sleep until the deadline or a kick, whichever comes first.
+                await self.wakeup.wait(timeout: wait)
+            }
+        }
+    }
+}

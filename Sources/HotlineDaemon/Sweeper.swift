@@ -1,0 +1,52 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Logging
+import Synchronization
+
+/// Runs one SLA sweep and hands out its results: notices to the watchers, entries to the log.
+/// Shared by the clock service and `SetTime`.
+public final class Sweeper: Sendable {
+    /// The store.
+    public let store: TicketStore
+    private let configuration: ConfigurationBox
+    private let hub: NoticeHub
+    private let logger: Logger
+    private let warnedYears = Mutex<Set<Int>>([])
+
+    /// Creates a sweeper.
+    public init(store: TicketStore, configuration: ConfigurationBox, hub: NoticeHub, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.hub = hub
+        self.logger = logger
+    }
+
+    /// Sweeps for `now` and publishes what it found.
+    @discardableResult
+    public func sweep(at now: Date) async throws -> SweepResult {
+        let result = try await store.sweep(at: now, warnFraction: configuration.current.sla.warnAt)
+        for transition in result.changed {
+            for event in transition.events {
+                TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
+            }
+        }
+        for notice in result.notices { TicketLog.notice(notice, logger: logger) }
+        hub.publish(result.notices)
+        return result
+    }
+
+    /// Logs, once per year, that a deadline fell in a year whose holidays the calendar lacks.
+    public func checkCalendarCoverage(of ticket: Ticket, at now: Date) {
+        let calendar = configuration.current.calendar
+        let deadlines = [ticket.claimBy, ticket.dueBy, ticket.callbackBy, ticket.phaseDueBy, ticket.ratingBy].compactMap { $0 }
+        guard let latest = deadlines.max() else { return }
+        for year in calendar.uncoveredYears(from: now, to: latest) {
+            let isNew = warnedYears.withLock { $0.insert(year).inserted }
+            if isNew {
+                logger.warning("the calendar has no holidays for \(year); deadlines in \(year) count weekends only. Add the official schedule to [calendar] and reload.",
+                               metadata: ["year": "\(year)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import HotlineCore
+import Logging
+
+/// One log entry per ticket event and per notice, with structured fields only: ids,
+/// kinds, units, the channel and the actor's uid. Never the citizen's name or phone, never
+/// the ticket's text or a note.
+///
+/// Levels: notice for a ticket queued for dispatch, warning for due-soon and bad ratings,
+/// error for overdue, info for every routine transition.
+public enum TicketLog {
+    /// Logs one event of a ticket.
+    public static func event(_ event: TicketEvent, of ticket: Ticket, actorUid: UInt32, logger: Logger) {
+        var metadata: Logger.Metadata = [
+            "ticket": "\(ticket.id)", "event": "\(event.kind.rawValue)", "channel": "\(ticket.channel.rawValue)",
+            "actor_uid": "\(actorUid)", "status": "\(ticket.status.rawValue)",
+        ]
+        if let unit = event.unit ?? ticket.unit { metadata["unit"] = "\(unit)" }
+        let level: Logger.Level
+        switch event.kind {
+        case .queued: level = .notice
+        case .overdue: level = .error
+        case .rated where ticket.status == .callback: level = .warning
+        default: level = .info
+        }
+        var message = "ticket \(ticket.id) \(event.kind.rawValue)"
+        if event.kind == .overdue, let deadline = event.note { message += " (\(deadline) deadline missed)" }
+        if event.kind == .queued { message += ": no route matched, waiting for dispatch" }
+        logger.log(level: level, "\(message)", metadata: metadata)
+    }
+
+    /// Logs one notice.
+    public static func notice(_ notice: Notice, logger: Logger) {
+        guard notice.kind == .dueSoon || notice.kind == .callbackDue else { return }   // the others are logged as events
+        var metadata: Logger.Metadata = ["ticket": "\(notice.ticketID)", "event": "\(notice.kind.rawValue)"]
+        if let unit = notice.unit { metadata["unit"] = "\(unit)" }
+        if let deadline = notice.deadline { metadata["deadline"] = "\(deadline.rawValue)" }
+        logger.warning("ticket \(notice.ticketID) \(notice.deadline?.rawValue ?? "") deadline due soon", metadata: metadata)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import HotlineCore
+
+/// What one sweep of the SLA clock did.
+public struct SweepResult: Sendable, Hashable {
+    /// Deadline rows looked at.
+    public var examined: Int
+    /// Tickets changed (overdue, or closed unrated), with their events.
+    public var changed: [Transition]
+    /// Notices to send.
+    public var notices: [Notice]
+}
+
+extension TicketStore {
+    /// The earliest moment a running deadline needs the clock, if any.
+    public func nextDeadlineCheck() async throws -> Date? {
+        try await reader.read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(nextCheck) FROM deadline WHERE nextCheck IS NOT NULL").map(Date.init(millis:))
+        }
+    }
+
+    /// Runs the SLA clock for `now`: looks only at deadline rows whose next check has come
+    /// (through the `deadline_next` index), and commits each batch of outcomes in one
+    /// transaction. `batchSize` bounds one transaction's length.
+    public func sweep(at now: Date, warnFraction: Double, batchSize: Int = 5000) async throws -> SweepResult {
+        var total = SweepResult(examined: 0, changed: [], notices: [])
+        let clock = SLAClock()
+        while true {
+            let batch = try await writer.write { db -> SweepResult in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT d.kind AS deadlineKind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
+                    FROM deadline d JOIN ticket t ON t.id = d.ticketId
+                    WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
+                    ORDER BY d.nextCheck
+                    LIMIT ?
+                    """, arguments: [now.millis, batchSize])
+                var result = SweepResult(examined: rows.count, changed: [], notices: [])
+                var changedTickets: [String: Ticket] = [:]
+                for row in rows {
+                    var ticket = try Ticket(row: row)
+                    if let updated = changedTickets[ticket.id] { ticket = updated }
+                    guard let kind = DeadlineKind(rawValue: row["deadlineKind"]),
+                          let state = Deadline.State(rawValue: row["state"]) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
+                    let deadline = Deadline(kind: kind, start: Date(millis: row["startAt"]), due: Date(millis: row["dueAt"]),
+                                            warnAt: Date(millis: row["warnAt"]), state: state)
+                    let outcome = clock.fire(deadline, of: ticket, at: now)
+                    try db.execute(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?",
+                                   arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
+                    if outcome.ticket != ticket || !outcome.events.isEmpty {
+                        try Self.update(outcome.ticket, db)
+                        try Self.append(outcome.events, to: ticket.id, db)
+                        if outcome.ticket.status != ticket.status {
+                            try Self.syncDeadlines(of: outcome.ticket, warnFraction: warnFraction, db)
+                        }
+                        changedTickets[ticket.id] = outcome.ticket
+                        result.changed.append(Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices))
+                    }
+                    result.notices += outcome.notices
+                }
+                return result
+            }
+            total.examined += batch.examined
+            total.changed += batch.changed
+            total.notices += batch.notices
+            if batch.examined < batchSize { return total }
+        }
+    }
+
+    /// Makes the `deadline` rows of a ticket match its running deadlines: a deadline whose
+    /// due time is unchanged keeps its state (so its notices are not sent twice); a new or
+    /// moved one starts `open`; one no longer running is removed.
+    static func syncDeadlines(of ticket: Ticket, warnFraction: Double, _ db: Database) throws {
+        let wanted = ticket.runningDeadlines(warnFraction: warnFraction)
+        let existing = try Row.fetchAll(db, sql: "SELECT kind, dueAt FROM deadline WHERE ticketId = ?", arguments: [ticket.id])
+        var existingDue: [String: Int64] = [:]
+        for row in existing { existingDue[row["kind"]] = row["dueAt"] }
+        for deadline in wanted {
+            if existingDue.removeValue(forKey: deadline.kind.rawValue) == deadline.due.millis { continue }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [ticket.id, deadline.kind.rawValue, deadline.start.millis, deadline.warnAt.millis,
+                                 deadline.due.millis, deadline.state.rawValue, deadline.nextCheck?.millis])
+        }
+        for kind in existingDue.keys {
+            try db.execute(sql: "DELETE FROM deadline WHERE ticketId = ? AND kind = ?", arguments: [ticket.id, kind])
+        }
+    }
+}
