@@ -42,12 +42,15 @@ public struct Deadline: Sendable, Hashable {
         self.state = state
     }
 
-    /// When the clock must next look at it; nil once it has passed.
+    /// When the clock must next look at it: the due-soon point, then the first millisecond
+    /// after the due time (a deadline is missed once it has passed, not at the moment itself);
+    /// nil once it has passed.
     public var nextCheck: Date? {
+        let afterDue = due.addingTimeInterval(0.001)
         switch state {
-        case .open: kind == .rating ? due : warnAt
-        case .warned: due
-        case .passed: nil
+        case .open: return kind == .rating ? afterDue : min(warnAt, afterDue)
+        case .warned: return afterDue
+        case .passed: return nil
         }
     }
 }

@@ -21,7 +21,7 @@ public struct SLAClock: Sendable {
 
     /// Looks at one deadline of `ticket` at `now`.
     ///
-    /// Past due: the ticket becomes overdue (once; the rating window instead closes the
+    /// Past due (strictly after the due time): the ticket becomes overdue (once; the rating window instead closes the
     /// ticket as unrated). Past the due-soon point: one due-soon notice (`callback_due` for a
     /// call-back). A deadline whose due-soon point and due time have both passed gets only
     /// the overdue notice.
@@ -32,7 +32,7 @@ public struct SLAClock: Sendable {
         var notices: [Notice] = []
         let unit = deadline.kind == .callback ? nil : ticket.unit
 
-        if now >= deadline.due, deadline.state != .passed {
+        if now > deadline.due, deadline.state != .passed {
             after.state = .passed
             if deadline.kind == .rating {
                 next.status = .closed

@@ -42,8 +42,10 @@ public struct CallHandler: Sendable {
     public enum Response: Sendable {
         /// One reply.
         case reply(VarlinkReply)
-        /// Replies with `continues: true`, one per notice, until the client hangs up.
-        case stream(AsyncStream<VarlinkReply>)
+        /// Replies with `continues: true`, one per notice, until the client hangs up. The
+        /// notices come straight from the watcher's bounded buffer, so a client that does not
+        /// read fills that buffer and is dropped.
+        case stream(AsyncStream<Notice>, render: @Sendable (Notice) -> VarlinkReply)
     }
 
     /// Answers one call, streaming for `Watch` with `more: true`.
@@ -65,15 +67,9 @@ public struct CallHandler: Sendable {
         let notices = hub.subscribe(role: caller.role, uid: caller.uid)
         let timeZone = configuration.current.calendar.timeZone
         logger.info("watcher connected", metadata: ["uid": "\(caller.uid)", "role": "\(caller.role.kind.rawValue)"])
-        return .stream(AsyncStream { continuation in
-            let task = Task {
-                for await notice in notices {
-                    continuation.yield(VarlinkReply(parameters: ["notice": notice.wireValue(in: timeZone)], continues: true))
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        })
+        return .stream(notices) { notice in
+            VarlinkReply(parameters: ["notice": notice.wireValue(in: timeZone)], continues: true)
+        }
     }
 
     /// The interfaces this daemon serves.

@@ -107,15 +107,15 @@ public final class VarlinkListener: Service, Sendable {
                             if !call.oneway {
                                 try await outbound.write(ByteBuffer(bytes: reply.framed()))
                             }
-                        case .stream(let replies):
+                        case .stream(let notices, let render):
                             // A streaming call owns the connection until the client hangs up
                             // or the stream ends (shutdown, or a watcher too far behind).
                             try await withThrowingTaskGroup(of: Void.self) { group in
                                 let channel = connection.channel
                                 group.addTask { try? await channel.closeFuture.get() }
                                 group.addTask {
-                                    for await reply in replies {
-                                        try await outbound.write(ByteBuffer(bytes: reply.framed()))
+                                    for await notice in notices {
+                                        try await outbound.write(ByteBuffer(bytes: render(notice).framed()))
                                     }
                                 }
                                 try await group.next()

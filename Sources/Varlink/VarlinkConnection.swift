@@ -86,8 +86,18 @@ public final class VarlinkConnection {
         try VarlinkReply(decoding: receiveMessage())
     }
 
+    /// Reads the next reply, or nil when none arrives within `timeoutMilliseconds`.
+    public func receive(timeoutMilliseconds: Int32) throws -> VarlinkReply? {
+        try receiveMessage(timeoutMilliseconds: timeoutMilliseconds).map { try VarlinkReply(decoding: $0) }
+    }
+
     /// Reads the next NUL-terminated message, without the NUL.
     public func receiveMessage() throws -> [UInt8] {
+        try receiveMessage(timeoutMilliseconds: -1)!
+    }
+
+    /// Reads the next NUL-terminated message, or nil when none arrives in time (-1: wait forever).
+    public func receiveMessage(timeoutMilliseconds: Int32) throws -> [UInt8]? {
         while true {
             if let nul = buffer.firstIndex(of: 0) {
                 let message = Array(buffer[..<nul])
@@ -95,6 +105,12 @@ public final class VarlinkConnection {
                 return message
             }
             guard buffer.count <= maximumReplySize else { throw ConnectionError.replyTooLarge }
+            if timeoutMilliseconds >= 0 {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&pfd, 1, timeoutMilliseconds)
+                if ready == 0 { return nil }
+                if ready < 0 && errno != EINTR { throw ConnectionError.io(errno: errno) }
+            }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {

@@ -25,7 +25,7 @@ struct Hotlinectl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotlinectl",
         abstract: "Talk to the hotline daemon: submit, show and list tickets.",
-        subcommands: [Submit.self, Show.self, List.self, Status.self, Info.self, Call.self]
+        subcommands: [Submit.self, Show.self, List.self, Status.self, Watch.self, Info.self, Call.self]
     )
 }
 
