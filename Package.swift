@@ -61,6 +61,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "hotline-bench-sla",
+            dependencies: [
+                "HotlineCore", "HotlineStore", "Varlink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "HotlineTesting", dependencies: ["Varlink"], swiftSettings: strict),
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"], swiftSettings: strict),
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore", "HotlineCore"], swiftSettings: strict),

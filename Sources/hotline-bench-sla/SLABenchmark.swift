@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import HotlineCore
+import HotlineStore
+import Varlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loads a large database and measures the SLA sweep, Stats and the daemon's memory on the
+/// real `hotlined` (contract §4, §5). Run it through `scripts/bench-sla` (release build).
+@main
+struct SLABenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotline-bench-sla",
+        abstract: "Measure the SLA sweep, Stats and RSS of hotlined on a large database."
+    )
+
+    @Option(help: "Tickets to load (half open).") var tickets = 1_000_000
+    @Option(help: "Deadlines that pass at the same instant.") var simultaneous = 10_000
+    @Option(help: "The hotlined binary.") var hotlined: String
+    @Option(help: "A scratch folder (the database is kept there between runs of the same size).") var directory: String
+    @Option(help: "Repetitions of the Stats query.") var statsRuns = 5
+
+    static let units = ["water", "power", "gas", "housing", "urban", "transport", "environment", "market", "hr", "health"]
+    static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// The benchmark's "now" at import: 2026-06-01 00:00 +08:00.
+    static let t0 = Date(timeIntervalSince1970: 1_780_243_200)
+
+    func run() async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        let database = directory + "/bench-\(tickets)-\(simultaneous).db"
+        let config = directory + "/hotlined.toml"
+        try Self.config.write(toFile: config, atomically: true, encoding: .utf8)
+        let passAt = Self.t0.addingTimeInterval(86400 * 30)   // day 30 of the 60-day spread
+
+        if !FileManager.default.fileExists(atPath: database) {
+            let start = Date()
+            try await load(database: database, passAt: passAt)
+            print(String(format: "loaded %d tickets in %.1f s", tickets, Date().timeIntervalSince(start)))
+        }
+
+        let socket = directory + "/bench.sock"
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: hotlined)
+        daemon.arguments = ["--config", config, "--socket", socket, "--database", database, "--manual-clock", "--log-level", "error"]
+        try daemon.run()
+        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        var connection: VarlinkConnection?
+        for _ in 0..<200 where connection == nil {
+            connection = try? VarlinkConnection(path: socket)
+            if connection == nil { usleep(50_000) }
+        }
+        guard let client = connection else { throw ValidationError("hotlined did not start") }
+
+        func timed(_ method: String, _ parameters: [String: JSONValue]) throws -> (Double, VarlinkReply) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let reply = try client.call(method, parameters)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if let error = reply.error { throw ValidationError("\(method): \(error) \(reply.parameters)") }
+            return (ms, reply)
+        }
+        func time(_ date: Date) -> JSONValue { .string(RFC3339.format(date, in: Self.timeZone)) }
+
+        // Bring the clock to just before the instant, sweeping the due-soon points on the way.
+        let (warmup, _) = try timed("org.hotline.Testing.SetTime", ["now": time(passAt.addingTimeInterval(-1))])
+        print(String(format: "sweep up to the instant (due-soon notices of earlier deadlines): %.1f ms", warmup))
+        let before = try timed("org.hotline.Dispatch.Status", [:]).1.parameters["overdue"]?.intValue ?? 0
+        let (sweep, _) = try timed("org.hotline.Testing.SetTime", ["now": time(passAt.addingTimeInterval(0.001))])
+        let after = try timed("org.hotline.Dispatch.Status", [:]).1.parameters["overdue"]?.intValue ?? 0
+        print(String(format: "sweep with %d deadlines passing at once: %.1f ms (SetTime round trip, %lld tickets became overdue)",
+                     simultaneous, sweep, after - before))
+
+        var statsTimes: [Double] = []
+        let month: [String: JSONValue] = [
+            "from": time(Self.t0.addingTimeInterval(-86400 * 10)), "to": time(Self.t0.addingTimeInterval(86400 * 20)),
+        ]
+        var counted: Int64 = 0
+        for _ in 0..<statsRuns {
+            let (ms, reply) = try timed("org.hotline.Dispatch.Stats", month)
+            statsTimes.append(ms)
+            counted = reply.parameters["total"]?["dispatched"]?.intValue ?? 0
+        }
+        statsTimes.sort()
+        print(String(format: "Stats for one month over %d units: median %.1f ms, min %.1f ms (%lld tickets in the month)",
+                     Self.units.count, statsTimes[statsTimes.count / 2], statsTimes[0], counted))
+        print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
+    }
+
+    /// Writes the tickets: received over the 10 days before t0, due over the 60 days after it,
+    /// half of them closed; `simultaneous` open ones due exactly at `passAt`.
+    func load(database: String, passAt: Date) async throws {
+        let store = try TicketStore(path: database)
+        var random = SystemRandomNumberGenerator()
+        let batch = 20_000
+        var created = 0
+        while created < tickets {
+            var chunk: [Ticket] = []
+            for i in created..<min(created + batch, tickets) {
+                let received = Self.t0.addingTimeInterval(-Double.random(in: 0..<(86400 * 10), using: &random))
+                let day = Calendar(identifier: .gregorian).dateComponents(in: Self.timeZone, from: received)
+                let id = String(format: "%04d%02d%02d-%07d", day.year!, day.month!, day.day!, i)
+                var t = Ticket(id: id, channel: .hotline, submissionId: "bench-\(i)", content: String(repeating: "停水", count: 40),
+                               citizen: Citizen(name: "张三", phone: String(format: "138%08d", i)), receivedAt: received)
+                t.unit = Self.units[i % Self.units.count]
+                t.dispatchedAt = received
+                t.claimBy = received.addingTimeInterval(7200)
+                t.claimedAt = received.addingTimeInterval(3600)
+                let open = i % 2 == 0
+                if open {
+                    t.status = .claimed
+                    // Due over the 60 days after t0; the first `simultaneous` open tickets at passAt exactly,
+                    // the others never within a second of it.
+                    if i / 2 < simultaneous {
+                        t.dueBy = passAt
+                    } else {
+                        var due = Self.t0.addingTimeInterval(Double.random(in: 0..<(86400 * 60), using: &random))
+                        if abs(due.timeIntervalSince(passAt)) < 2 { due = due.addingTimeInterval(5) }
+                        t.dueBy = due
+                    }
+                } else {
+                    t.status = .closed
+                    t.dueBy = received.addingTimeInterval(86400 * 14)
+                    t.repliedAt = received.addingTimeInterval(86400 * 3)
+                    t.rating = [.verySatisfied, .satisfied, .basic, .dissatisfied][i % 4]
+                    t.solved = i % 3 != 0
+                    t.ratedAt = t.repliedAt
+                    t.closedAs = .rated
+                    t.closedAt = t.repliedAt
+                }
+                chunk.append(t)
+            }
+            try await store.importTickets(chunk, warnFraction: 0.8, at: Self.t0)
+            created += chunk.count
+        }
+        try await store.analyze()
+        try store.checkpoint()
+    }
+
+    static func rss(of pid: Int32, field: String = "VmRSS") -> String {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return "?" }
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ")
+    }
+
+    static var config: String {
+        """
+        [daemon]
+        socket_mode = "0600"
+        [calendar]
+        years = [2026]
+        \(units.map { "[[unit]]\nid = \"\($0)\"\n" }.joined(separator: "\n"))
+        """
+    }
+}
