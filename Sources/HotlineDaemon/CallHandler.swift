@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineProtocol
 import HotlineStore
+import HotlineSystemd
 import Logging
 import Varlink
 
@@ -90,7 +91,9 @@ public struct CallHandler: Sendable {
             logRefusal(call, caller, error.varlinkError)
             return VarlinkReply(error: error.varlinkError)
         } catch {
-            logger.error("storage failure", metadata: ["method": "\(call.method)", "error": "\(error)"])
+            logger.error("storage failure: \(error)", metadata: [
+                "method": "\(call.method)", MessageID.metadataKey: "\(MessageID.storageError.rawValue)",
+            ])
             return VarlinkReply(error: HotlineError.storageFailure("the database could not complete the request: \(error)"))
         }
     }

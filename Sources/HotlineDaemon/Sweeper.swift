@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCore
 import HotlineStore
+import HotlineSystemd
 import Logging
 import Synchronization
 
@@ -45,7 +46,7 @@ public final class Sweeper: Sendable {
             let isNew = warnedYears.withLock { $0.insert(year).inserted }
             if isNew {
                 logger.warning("the calendar has no holidays for \(year); deadlines in \(year) count weekends only. Add the official schedule to [calendar] and reload.",
-                               metadata: ["year": "\(year)"])
+                               metadata: ["year": "\(year)", MessageID.metadataKey: "\(MessageID.calendarYearMissing.rawValue)"])
             }
         }
     }

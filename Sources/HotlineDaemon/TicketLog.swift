@@ -1,4 +1,5 @@
 import HotlineCore
+import HotlineSystemd
 import Logging
 
 /// One log entry per ticket event and per notice, with structured fields only: ids,
@@ -22,6 +23,14 @@ public enum TicketLog {
         case .rated where ticket.status == .callback: level = .warning
         default: level = .info
         }
+        switch event.kind {
+        case .queued: metadata[MessageID.metadataKey] = "\(MessageID.ticketPending.rawValue)"
+        case .overdue where event.note == DeadlineKind.callback.rawValue:
+            metadata[MessageID.metadataKey] = "\(MessageID.callbackOverdue.rawValue)"
+        case .overdue: metadata[MessageID.metadataKey] = "\(MessageID.overdue.rawValue)"
+        case .rated where ticket.status == .callback: metadata[MessageID.metadataKey] = "\(MessageID.badRating.rawValue)"
+        default: break
+        }
         var message = "ticket \(ticket.id) \(event.kind.rawValue)"
         if event.kind == .overdue, let deadline = event.note { message += " (\(deadline) deadline missed)" }
         if event.kind == .queued { message += ": no route matched, waiting for dispatch" }
@@ -31,7 +40,10 @@ public enum TicketLog {
     /// Logs one notice.
     public static func notice(_ notice: Notice, logger: Logger) {
         guard notice.kind == .dueSoon || notice.kind == .callbackDue else { return }   // the others are logged as events
-        var metadata: Logger.Metadata = ["ticket": "\(notice.ticketID)", "event": "\(notice.kind.rawValue)"]
+        var metadata: Logger.Metadata = [
+            "ticket": "\(notice.ticketID)", "event": "\(notice.kind.rawValue)",
+            MessageID.metadataKey: "\(MessageID.dueSoon.rawValue)",
+        ]
         if let unit = notice.unit { metadata["unit"] = "\(unit)" }
         if let deadline = notice.deadline { metadata["deadline"] = "\(deadline.rawValue)" }
         logger.warning("ticket \(notice.ticketID) \(notice.deadline?.rawValue ?? "") deadline due soon", metadata: metadata)

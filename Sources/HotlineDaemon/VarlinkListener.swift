@@ -31,10 +31,13 @@ public final class VarlinkListener: Service, Sendable {
     private let handler: CallHandler
     private let logger: Logger
     private let onListening: @Sendable () -> Void
+    private let onStopping: @Sendable () -> Void
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     /// Creates a listener; `onListening` runs once the socket accepts connections.
-    public init(endpoint: Endpoint, handler: CallHandler, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) {
+    public init(endpoint: Endpoint, handler: CallHandler, logger: Logger, onListening: @escaping @Sendable () -> Void = {},
+                onStopping: @escaping @Sendable () -> Void = {}) {
+        self.onStopping = onStopping
         self.endpoint = endpoint
         self.handler = handler
         self.logger = logger
@@ -75,6 +78,7 @@ public final class VarlinkListener: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
+            self.onStopping()
             server.channel.close(promise: nil)
             self.handler.hub.finishAll()
             for channel in self.connections.withLock({ Array($0.values) }) {

@@ -116,6 +116,18 @@ public final class TestDaemon: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Sends SIGHUP and waits until the log shows the reload's outcome.
+    public func reload(expecting outcome: String = "configuration reloaded") throws {
+        guard let process else { throw TestDaemonError.notAnswering(log: log) }
+        let before = log.components(separatedBy: outcome).count
+        kill(process.processIdentifier, SIGHUP)
+        for _ in 0..<200 {
+            if log.components(separatedBy: outcome).count > before { return }
+            usleep(25_000)
+        }
+        throw TestDaemonError.clientFailed("no \"\(outcome)\" after SIGHUP:\n\(log)")
+    }
+
     /// Whether the daemon process is still running.
     public var isRunning: Bool { process?.isRunning ?? false }
 

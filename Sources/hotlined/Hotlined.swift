@@ -3,6 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineDaemon
 import HotlineStore
+import HotlineSystemd
 import Logging
 import ServiceLifecycle
 
@@ -31,11 +32,22 @@ struct Hotlined: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The lowest level logged: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "info"
 
+    @Option(name: .long, help: ArgumentHelp("Where to log: journal, stderr, or auto (the journal under systemd, JOURNAL_STREAM set).", valueName: "target"))
+    var logTarget: String = "auto"
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
         }
+        let journal: Bool
+        switch logTarget {
+        case "journal": journal = true
+        case "stderr": journal = false
+        case "auto": journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        default: throw ValidationError("--log-target \(logTarget) is not one of journal, stderr, auto")
+        }
         LoggingSystem.bootstrap { label in
+            if journal { return JournalLogHandler(identifier: "hotlined", logLevel: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -49,14 +61,19 @@ struct Hotlined: AsyncParsableCommand {
             logger.critical("configuration rejected: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
-        if let socket { configuration.daemon.socket = socket }
-        if let database { configuration.daemon.database = database }
+        let socket = self.socket, database = self.database
+        let overrides: @Sendable (inout HotlineConfiguration) -> Void = { config in
+            if let socket { config.daemon.socket = socket }
+            if let database { config.daemon.database = database }
+        }
+        overrides(&configuration)
 
         let store: TicketStore
         do {
             store = try TicketStore(path: configuration.daemon.database)
         } catch {
-            logger.critical("cannot open the database \(configuration.daemon.database): \(error)")
+            logger.critical("cannot open the database \(configuration.daemon.database): \(error)",
+                            metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"])
             throw ExitCode(73)  // EX_CANTCREAT
         }
 
@@ -71,15 +88,27 @@ struct Hotlined: AsyncParsableCommand {
             ?? .path(configuration.daemon.socket, mode: configuration.daemon.socketMode)
         let started = configuration
         let manualClock = manualClock
-        let listener = VarlinkListener(endpoint: endpoint, handler: handler, logger: logger) {
+        let notifier = SystemdNotifier()
+        let health = HealthService(store: store, notifier: notifier, logger: logger)
+        let reload = ReloadService(path: config, overrides: overrides, box: box, notifier: notifier, logger: logger) {
+            _ = try? await health.report()
+        }
+        let listener = VarlinkListener(endpoint: endpoint, handler: handler, logger: logger, onListening: {
             logger.notice("hotlined \(HotlineVersion.current) ready", metadata: [
                 "database": "\(started.daemon.database)", "units": "\(started.units.count)",
                 "routes": "\(started.router.routes.count)", "manual_clock": "\(manualClock)",
+                MessageID.metadataKey: "\(MessageID.started.rawValue)",
             ])
-        }
+            Task {
+                let line = (try? await health.report()) ?? "ready"
+                notifier.ready(status: line)
+            }
+        }, onStopping: {
+            notifier.stopping()
+        })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: slaClock), .init(service: listener)],
+                services: [.init(service: slaClock), .init(service: health), .init(service: reload), .init(service: listener)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -91,6 +120,6 @@ struct Hotlined: AsyncParsableCommand {
             throw ExitCode(75)  // EX_TEMPFAIL
         }
         try? store.checkpoint()
-        logger.notice("hotlined stopped")
+        logger.notice("hotlined stopped", metadata: [MessageID.metadataKey: "\(MessageID.stopped.rawValue)"])
     }
 }

@@ -1,0 +1,6 @@
+#ifndef HOTLINE_CSYSTEMD_SHIM_H
+#define HOTLINE_CSYSTEMD_SHIM_H
+#include <sys/uio.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+#endif
