@@ -23,18 +23,26 @@ public final class Sweeper: Sendable {
         self.logger = logger
     }
 
-    /// Sweeps for `now` and publishes what it found.
+    /// Rows one sweep transaction handles.
+    public static let batchSize = 5000
+
+    /// Sweeps for `now`, batch by batch, publishing each batch's notices as it commits;
+    /// returns how many deadline rows it examined.
     @discardableResult
-    public func sweep(at now: Date) async throws -> SweepResult {
-        let result = try await store.sweep(at: now, warnFraction: configuration.current.sla.warnAt)
-        for transition in result.changed {
-            for event in transition.events {
-                TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
+    public func sweep(at now: Date) async throws -> Int {
+        var examined = 0
+        while true {
+            let result = try await store.sweepBatch(at: now, warnFraction: configuration.current.sla.warnAt, batchSize: Self.batchSize)
+            for transition in result.changed {
+                for event in transition.events {
+                    TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
+                }
             }
+            for notice in result.notices { TicketLog.notice(notice, logger: logger) }
+            hub.publish(result.notices)
+            examined += result.examined
+            if result.examined < Self.batchSize { return examined }
         }
-        for notice in result.notices { TicketLog.notice(notice, logger: logger) }
-        hub.publish(result.notices)
-        return result
     }
 
     /// Logs, once per year, that a deadline fell in a year whose holidays the calendar lacks.

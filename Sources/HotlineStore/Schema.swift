@@ -75,6 +75,8 @@ enum Schema {
     CREATE INDEX ticket_status ON ticket(status);
     CREATE INDEX ticket_unit ON ticket(unit, status);
     CREATE INDEX ticket_received ON ticket(receivedAt, unit);
+    -- Backs the self-reference duplicateOf → id, so that foreign-key checks never scan.
+    CREATE INDEX ticket_duplicate ON ticket(duplicateOf);
     CREATE INDEX ticket_phone ON ticket(citizenPhone, category, receivedAt) WHERE citizenPhone IS NOT NULL;
 
     -- The co-handling units of each ticket, so that "tickets this unit may see" is an index look-up.

@@ -70,8 +70,8 @@ extension Ticket {
         extended = row["extended"]
     }
 
-    /// The column values in the order of ``columns``.
-    var databaseArguments: StatementArguments {
+    /// The column values in the order of ``columnNames``.
+    var databaseValues: [(any DatabaseValueConvertible)?] {
         let coUnitsJSON = String(decoding: (try? JSONEncoder().encode(coUnits)) ?? Data("[]".utf8), as: UTF8.self)
         let values: [(any DatabaseValueConvertible)?] = [
             id, channel.rawValue, submissionId, status.rawValue, priority.rawValue, category, title, content,
@@ -83,7 +83,7 @@ extension Ticket {
             reopenedAt?.millis, ratedAt?.millis, phaseStartedAt?.millis, unitOverdue, resolveOverdue, badRated,
             calledBack, rectified, extended,
         ]
-        return StatementArguments(values)
+        return values
     }
 }
 

@@ -20,50 +20,44 @@ extension TicketStore {
         }
     }
 
-    /// Runs the SLA clock for `now`: looks only at deadline rows whose next check has come
-    /// (through the `deadline_next` index), and commits each batch of outcomes in one
-    /// transaction. `batchSize` bounds one transaction's length.
-    public func sweep(at now: Date, warnFraction: Double, batchSize: Int = 5000) async throws -> SweepResult {
-        var total = SweepResult(examined: 0, changed: [], notices: [])
+    /// Runs one batch of the SLA clock for `now`: looks only at deadline rows whose next
+    /// check has come (through the `deadline_next` index), at most `batchSize` of them, and
+    /// commits their outcomes in one transaction. Call it again while `examined` equals
+    /// `batchSize`; the batches bound both a transaction's length and the memory a sweep holds.
+    public func sweepBatch(at now: Date, warnFraction: Double, batchSize: Int = 5000) async throws -> SweepResult {
         let clock = SLAClock()
-        while true {
-            let batch = try await writer.write { db -> SweepResult in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT d.kind AS deadlineKind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
-                    FROM deadline d JOIN ticket t ON t.id = d.ticketId
-                    WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
-                    ORDER BY d.nextCheck
-                    LIMIT ?
-                    """, arguments: [now.millis, batchSize])
-                var result = SweepResult(examined: rows.count, changed: [], notices: [])
-                var changedTickets: [String: Ticket] = [:]
-                for row in rows {
-                    var ticket = try Ticket(row: row)
-                    if let updated = changedTickets[ticket.id] { ticket = updated }
-                    guard let kind = DeadlineKind(rawValue: row["deadlineKind"]),
-                          let state = Deadline.State(rawValue: row["state"]) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
-                    let deadline = Deadline(kind: kind, start: Date(millis: row["startAt"]), due: Date(millis: row["dueAt"]),
-                                            warnAt: Date(millis: row["warnAt"]), state: state)
-                    let outcome = clock.fire(deadline, of: ticket, at: now)
-                    try db.execute(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?",
-                                   arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
-                    if outcome.ticket != ticket || !outcome.events.isEmpty {
-                        try Self.update(outcome.ticket, db)
-                        try Self.append(outcome.events, to: ticket.id, db)
-                        if outcome.ticket.status != ticket.status {
-                            try Self.syncDeadlines(of: outcome.ticket, warnFraction: warnFraction, db)
-                        }
-                        changedTickets[ticket.id] = outcome.ticket
-                        result.changed.append(Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices))
+        return try await writer.write { db -> SweepResult in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.kind AS deadlineKind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
+                FROM deadline d JOIN ticket t ON t.id = d.ticketId
+                WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
+                ORDER BY d.nextCheck
+                LIMIT ?
+                """, arguments: [now.millis, batchSize])
+            var result = SweepResult(examined: rows.count, changed: [], notices: [])
+            var changedTickets: [String: Ticket] = [:]
+            for row in rows {
+                var ticket = try Ticket(row: row)
+                if let updated = changedTickets[ticket.id] { ticket = updated }
+                guard let kind = DeadlineKind(rawValue: row["deadlineKind"]),
+                      let state = Deadline.State(rawValue: row["state"]) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
+                let deadline = Deadline(kind: kind, start: Date(millis: row["startAt"]), due: Date(millis: row["dueAt"]),
+                                        warnAt: Date(millis: row["warnAt"]), state: state)
+                let outcome = clock.fire(deadline, of: ticket, at: now)
+                try db.cachedStatement(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?")
+                    .execute(arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
+                if outcome.ticket != ticket || !outcome.events.isEmpty {
+                    try Self.update(outcome.ticket, db, coUnitsChanged: false)
+                    try Self.append(outcome.events, to: ticket.id, db)
+                    if outcome.ticket.status != ticket.status {
+                        try Self.syncDeadlines(of: outcome.ticket, warnFraction: warnFraction, db)
                     }
-                    result.notices += outcome.notices
+                    changedTickets[ticket.id] = outcome.ticket
+                    result.changed.append(Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices))
                 }
-                return result
+                result.notices += outcome.notices
             }
-            total.examined += batch.examined
-            total.changed += batch.changed
-            total.notices += batch.notices
-            if batch.examined < batchSize { return total }
+            return result
         }
     }
 

@@ -196,17 +196,27 @@ public final class TicketStore: Sendable {
 
     static func insert(_ ticket: Ticket, _ db: Database) throws {
         let placeholders = Array(repeating: "?", count: Ticket.columnNames.count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO ticket (\(Ticket.columns())) VALUES (\(placeholders))", arguments: ticket.databaseArguments)
+        try db.cachedStatement(sql: "INSERT INTO ticket (\(Ticket.columns())) VALUES (\(placeholders))")
+            .execute(arguments: StatementArguments(ticket.databaseValues))
         try writeCoUnits(ticket, db)
     }
 
-    static func update(_ ticket: Ticket, _ db: Database) throws {
-        let assignments = Ticket.columnNames.map { "\($0) = ?" }.joined(separator: ", ")
-        var arguments = ticket.databaseArguments
-        arguments += [ticket.id]
-        try db.execute(sql: "UPDATE ticket SET \(assignments) WHERE id = ?", arguments: arguments)
-        try db.execute(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?", arguments: [ticket.id])
-        try writeCoUnits(ticket, db)
+    /// Every column but `id` (a ticket's id never changes; leaving it out of the SET list
+    /// also spares SQLite the foreign-key checks of a changed parent key).
+    private static let updateSQL: String = {
+        let assignments = Ticket.columnNames.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")
+        return "UPDATE ticket SET \(assignments) WHERE id = ?"
+    }()
+
+    static func update(_ ticket: Ticket, _ db: Database, coUnitsChanged: Bool = true) throws {
+        precondition(Ticket.columnNames.first == "id")
+        var values = ticket.databaseValues
+        values.append(values.removeFirst())   // id goes last, for the WHERE clause
+        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
+        if coUnitsChanged {
+            try db.execute(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?", arguments: [ticket.id])
+            try writeCoUnits(ticket, db)
+        }
     }
 
     private static func writeCoUnits(_ ticket: Ticket, _ db: Database) throws {
@@ -217,9 +227,9 @@ public final class TicketStore: Sendable {
 
     static func append(_ events: [TicketEvent], to id: String, _ db: Database) throws {
         for event in events {
-            try db.execute(
-                sql: "INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, event.at.millis, event.kind.rawValue, Int64(event.actorUid), event.role.rawValue, event.unit, event.note]
+            try db.cachedStatement(
+                sql: "INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [id, event.at.millis, event.kind.rawValue, Int64(event.actorUid), event.role.rawValue, event.unit, event.note]
             )
         }
     }

@@ -24,7 +24,8 @@ struct SLABenchmark: AsyncParsableCommand {
 
     static let units = ["water", "power", "gas", "housing", "urban", "transport", "environment", "market", "hr", "health"]
     static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
-    /// The benchmark's "now" at import: 2026-06-01 00:00 +08:00.
+    /// The benchmark's "now" at import: 2026-06-01 00:00 +08:00. Tickets were received over the
+    /// 10 days before; open ones fall due over the 60 days after.
     static let t0 = Date(timeIntervalSince1970: 1_780_243_200)
 
     func run() async throws {
@@ -33,7 +34,7 @@ struct SLABenchmark: AsyncParsableCommand {
         let database = directory + "/bench-\(tickets)-\(simultaneous).db"
         let config = directory + "/hotlined.toml"
         try Self.config.write(toFile: config, atomically: true, encoding: .utf8)
-        let passAt = Self.t0.addingTimeInterval(86400 * 30)   // day 30 of the 60-day spread
+        let passAt = Self.t0.addingTimeInterval(3600)   // the first deadline instant of the 60-day spread
 
         if !FileManager.default.fileExists(atPath: database) {
             let start = Date()
@@ -110,15 +111,10 @@ struct SLABenchmark: AsyncParsableCommand {
                 let open = i % 2 == 0
                 if open {
                     t.status = .claimed
-                    // Due over the 60 days after t0; the first `simultaneous` open tickets at passAt exactly,
-                    // the others never within a second of it.
-                    if i / 2 < simultaneous {
-                        t.dueBy = passAt
-                    } else {
-                        var due = Self.t0.addingTimeInterval(Double.random(in: 0..<(86400 * 60), using: &random))
-                        if abs(due.timeIntervalSince(passAt)) < 2 { due = due.addingTimeInterval(5) }
-                        t.dueBy = due
-                    }
+                    // Due over the 60 days after t0: the first `simultaneous` open tickets at passAt
+                    // exactly, the others from an hour after it on.
+                    t.dueBy = i / 2 < simultaneous
+                        ? passAt : passAt.addingTimeInterval(3600 + Double.random(in: 0..<(86400 * 60 - 7200), using: &random))
                 } else {
                     t.status = .closed
                     t.dueBy = received.addingTimeInterval(86400 * 14)
