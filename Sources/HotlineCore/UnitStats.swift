@@ -83,3 +83,39 @@ public struct UnitStats: Sendable, Hashable {
         }
     }
 }
+
+extension UnitStats {
+    /// What one ticket adds to its lead unit's counts (every count 0 or 1; `returned` is
+    /// counted from events instead). Nil for a ticket with no lead unit.
+    public init?(contributionOf ticket: Ticket) {
+        guard let unit = ticket.unit else { return nil }
+        self.init(unit: unit)
+        func one(_ condition: Bool) -> Int { condition ? 1 : 0 }
+        dispatched = 1
+        claimedOnTime = one(ticket.claimedAt != nil && ticket.claimBy != nil && ticket.claimedAt! <= ticket.claimBy!)
+        replied = one(ticket.repliedAt != nil)
+        repliedOnTime = one(ticket.repliedAt != nil && !ticket.resolveOverdue)
+        rated = one(ticket.rating != nil)
+        solved = one(ticket.rating != nil && ticket.solved == true)
+        satisfied = one(ticket.rating.map { !$0.isBad } ?? false)
+        badRatings = one(ticket.badRated)
+        callbacksDone = one(ticket.badRated && ticket.calledBack)
+        rectified = one(ticket.rectified)
+        overdue = one(ticket.unitOverdue)
+        extended = one(ticket.extended)
+    }
+
+    /// The counts in the order of the store's `unitDay` columns.
+    public var counts: [Int] {
+        [dispatched, claimedOnTime, replied, repliedOnTime, rated, solved, satisfied, badRatings, callbacksDone,
+         rectified, overdue, extended]
+    }
+
+    /// Sets the counts from values in the order of ``counts``.
+    public mutating func setCounts(_ values: [Int]) {
+        precondition(values.count == 12)
+        dispatched = values[0]; claimedOnTime = values[1]; replied = values[2]; repliedOnTime = values[3]
+        rated = values[4]; solved = values[5]; satisfied = values[6]; badRatings = values[7]
+        callbacksDone = values[8]; rectified = values[9]; overdue = values[10]; extended = values[11]
+    }
+}

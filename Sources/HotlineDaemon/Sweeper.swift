@@ -32,7 +32,9 @@ public final class Sweeper: Sendable {
     public func sweep(at now: Date) async throws -> Int {
         var examined = 0
         while true {
-            let result = try await store.sweepBatch(at: now, warnFraction: configuration.current.sla.warnAt, batchSize: Self.batchSize)
+            let config = configuration.current
+            let result = try await store.sweepBatch(at: now, warnFraction: config.sla.warnAt, calendar: config.calendar,
+                                                    batchSize: Self.batchSize)
             for transition in result.changed {
                 for event in transition.events {
                     TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)

@@ -121,6 +121,27 @@ enum Schema {
     ) WITHOUT ROWID;
     CREATE INDEX deadline_next ON deadline(nextCheck) WHERE nextCheck IS NOT NULL;
 
+    -- The monthly figures rolled up per local day of receipt and lead unit, kept current in
+    -- the same transaction as every ticket change, so that Stats over whole days sums a few
+    -- hundred rows instead of scanning a month of tickets.
+    CREATE TABLE unitDay (
+        day           TEXT    NOT NULL,
+        unit          TEXT    NOT NULL,
+        dispatched    INTEGER NOT NULL DEFAULT 0,
+        claimedOnTime INTEGER NOT NULL DEFAULT 0,
+        replied       INTEGER NOT NULL DEFAULT 0,
+        repliedOnTime INTEGER NOT NULL DEFAULT 0,
+        rated         INTEGER NOT NULL DEFAULT 0,
+        solved        INTEGER NOT NULL DEFAULT 0,
+        satisfied     INTEGER NOT NULL DEFAULT 0,
+        badRatings    INTEGER NOT NULL DEFAULT 0,
+        callbacksDone INTEGER NOT NULL DEFAULT 0,
+        rectified     INTEGER NOT NULL DEFAULT 0,
+        overdue       INTEGER NOT NULL DEFAULT 0,
+        extended      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, unit)
+    ) WITHOUT ROWID;
+
     -- The per-day counter behind readable ticket ids (20261129-0042).
     CREATE TABLE ticketSequence (
         day  TEXT    PRIMARY KEY,

@@ -38,7 +38,7 @@ extension Ticket {
         )
         unit = row["unit"]
         let coUnitsJSON: String = row["coUnits"]
-        coUnits = (try? JSONDecoder().decode([String].self, from: Data(coUnitsJSON.utf8))) ?? []
+        coUnits = coUnitsJSON == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(coUnitsJSON.utf8))) ?? []
         dispatchedAt = date("dispatchedAt")
         claimedAt = date("claimedAt")
         claimBy = date("claimBy")

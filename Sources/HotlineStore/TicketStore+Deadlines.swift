@@ -24,7 +24,7 @@ extension TicketStore {
     /// check has come (through the `deadline_next` index), at most `batchSize` of them, and
     /// commits their outcomes in one transaction. Call it again while `examined` equals
     /// `batchSize`; the batches bound both a transaction's length and the memory a sweep holds.
-    public func sweepBatch(at now: Date, warnFraction: Double, batchSize: Int = 5000) async throws -> SweepResult {
+    public func sweepBatch(at now: Date, warnFraction: Double, calendar: WorkCalendar, batchSize: Int = 5000) async throws -> SweepResult {
         let clock = SLAClock()
         return try await writer.write { db -> SweepResult in
             let rows = try Row.fetchAll(db, sql: """
@@ -47,7 +47,17 @@ extension TicketStore {
                 try db.cachedStatement(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?")
                     .execute(arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
                 if outcome.ticket != ticket || !outcome.events.isEmpty {
-                    try Self.update(outcome.ticket, db, coUnitsChanged: false)
+                    var flagsOnly = outcome.ticket
+                    (flagsOnly.overdue, flagsOnly.unitOverdue, flagsOnly.resolveOverdue) = (ticket.overdue, ticket.unitOverdue, ticket.resolveOverdue)
+                    if flagsOnly == ticket {
+                        // Overdue: only the flags change, so only they are written (no index
+                        // entries move).
+                        try db.cachedStatement(sql: "UPDATE ticket SET overdue = ?, unitOverdue = ?, resolveOverdue = ? WHERE id = ?")
+                            .execute(arguments: [outcome.ticket.overdue, outcome.ticket.unitOverdue, outcome.ticket.resolveOverdue, ticket.id])
+                    } else {
+                        try Self.update(outcome.ticket, db, coUnitsChanged: false)
+                    }
+                    try Self.rollUp(from: ticket, to: outcome.ticket, calendar: calendar, db)
                     try Self.append(outcome.events, to: ticket.id, db)
                     if outcome.ticket.status != ticket.status {
                         try Self.syncDeadlines(of: outcome.ticket, warnFraction: warnFraction, db)

@@ -4,12 +4,37 @@ import HotlineCore
 
 extension TicketStore {
     /// The per-unit counts for tickets received in `[from, to)`, one row per configured unit
-    /// (units with no tickets get zeros). Computed by SQL aggregates over the
-    /// `ticket_received` index, never by loading tickets.
-    public func stats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {
+    /// (units with no tickets get zeros). Whole local days of `calendar` come from the
+    /// `unitDay` rollup; the partial days at the ends, if any, from SQL aggregates over the
+    /// `ticket_received` index. Tickets are never loaded.
+    public func stats(from: Date, to: Date, units: [String], calendar: WorkCalendar) async throws -> [UnitStats] {
         try await reader.read { db in
             var rows: [String: UnitStats] = [:]
             for unit in units { rows[unit] = UnitStats(unit: unit) }
+            // Whole local days inside [from, to) come from the rollup; the partial days at either
+            // end (if any) from an index scan limited to them.
+            let midnight = TimeOfDay(hour: 0, minute: 0)!
+            let fromDay = calendar.localDate(of: from)
+            let firstFull = calendar.instant(on: fromDay, at: midnight) == from ? fromDay : fromDay.next
+            let lastFull = calendar.localDate(of: to)
+            let firstFullStart = calendar.instant(on: firstFull, at: midnight)
+            let lastFullStart = calendar.instant(on: lastFull, at: midnight)
+            if firstFull < lastFull {
+                for (unit, counts) in try Self.rolledUpStats(from: firstFull, to: lastFull, db) {
+                    rows[unit, default: UnitStats(unit: unit)].add(counts)
+                }
+                if from < firstFullStart { try Self.scannedStats(from: from, to: firstFullStart, into: &rows, db) }
+                if lastFullStart < to { try Self.scannedStats(from: lastFullStart, to: to, into: &rows, db) }
+            } else {
+                try Self.scannedStats(from: from, to: to, into: &rows, db)
+            }
+            try Self.countReturns(from: from, to: to, into: &rows, db)
+            return Array(rows.values)
+        }
+    }
+
+    /// Adds the counts of tickets received in `[from, to)`, by scanning the `ticket_received` index.
+    static func scannedStats(from: Date, to: Date, into rows: inout [String: UnitStats], _ db: Database) throws {
             let aggregates = try Row.fetchAll(db, sql: """
                 SELECT unit,
                        count(*) AS dispatched,
@@ -30,7 +55,7 @@ extension TicketStore {
                 """, arguments: [from.millis, to.millis])
             for row in aggregates {
                 let unit: String = row["unit"]
-                var stats = rows[unit] ?? UnitStats(unit: unit)
+                var stats = UnitStats(unit: unit)
                 stats.dispatched = row["dispatched"]
                 stats.claimedOnTime = row["claimedOnTime"] ?? 0
                 stats.replied = row["replied"] ?? 0
@@ -43,8 +68,12 @@ extension TicketStore {
                 stats.rectified = row["rectified"] ?? 0
                 stats.overdue = row["overdue"] ?? 0
                 stats.extended = row["extended"] ?? 0
-                rows[unit] = stats
+                rows[unit, default: UnitStats(unit: unit)].add(stats)
             }
+    }
+
+    /// Returns leave the ticket, so they are counted from the events of the returning unit.
+    static func countReturns(from: Date, to: Date, into rows: inout [String: UnitStats], _ db: Database) throws {
             // Returns leave the ticket, so they are counted from the events of the returning unit.
             let returns = try Row.fetchAll(db, sql: """
                 SELECT e.unit AS unit, count(*) AS returned
@@ -56,7 +85,5 @@ extension TicketStore {
                 let unit: String = row["unit"]
                 rows[unit, default: UnitStats(unit: unit)].returned = row["returned"]
             }
-            return Array(rows.values)
-        }
     }
 }

@@ -31,6 +31,9 @@ public final class TicketStore: Sendable {
         // long as the pool, so this holds.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A 32 MiB page cache for the writer: sweeps and updates touch pages all over a
+            // large database.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         try Schema.migrator.migrate(pool)
     }
@@ -71,6 +74,7 @@ public final class TicketStore: Sendable {
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
             try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
+            try Self.rollUp(from: nil, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
             return SubmitResult(ticket: transition.ticket, created: true,
                                 possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
                                 events: transition.events, notices: transition.notices)
@@ -87,9 +91,10 @@ public final class TicketStore: Sendable {
                 throw HotlineError.noSuchTicket(id: into)
             }
             let transition = try lifecycle.apply(command, to: ticket, by: caller, at: now)
-            try Self.update(transition.ticket, db)
+            try Self.update(transition.ticket, db, coUnitsChanged: transition.ticket.coUnits != ticket.coUnits)
             try Self.append(transition.events, to: id, db)
             try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
+            try Self.rollUp(from: ticket, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
             return transition
         }
     }

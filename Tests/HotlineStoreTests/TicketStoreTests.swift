@@ -180,3 +180,50 @@ struct TicketStoreTests {
         #expect(counts == StatusCounts(open: 2, pending: 1, overdue: 0, callbacksDue: 0))
     }
 }
+
+@Suite("The day rollup behind Stats")
+struct RollupTests {
+    @Test("Whole-day Stats from the rollup equal the scan of the tickets, through every kind of change")
+    func rollupMatchesScan() async throws {
+        let f = try StoreFixture()
+        let calendar = f.lifecycle.configuration.calendar
+        let start = calendar.instant(on: LocalDate("2026-09-21")!, at: TimeOfDay("09:00")!)
+        var ids: [String] = []
+        for i in 0..<30 {
+            let at = start.addingTimeInterval(Double(i) * 3000)
+            ids.append(try await f.store.submit(Submission(channel: .hotline, submissionId: "\(i)", content: i % 3 == 0 ? "其他" : "停水"),
+                                                lifecycle: f.lifecycle, by: admin, at: at).ticket.id)
+        }
+        let operatorCaller = Caller(credentials: PeerCredentials(uid: 1001, gid: 1001), role: .operator)
+        let supervisor = Caller(credentials: PeerCredentials(uid: 1002, gid: 1002), role: .supervisor)
+        var at = start.addingTimeInterval(86400)
+        func step(_ command: TicketCommand, _ id: String, _ caller: Caller) async throws {
+            at = at.addingTimeInterval(60)
+            _ = try await f.store.apply(command, to: id, lifecycle: f.lifecycle, by: caller, at: at)
+        }
+        for (i, id) in ids.enumerated() {
+            if i % 3 == 0 { try await step(.dispatch(unit: i % 2 == 0 ? "power" : "gas", coUnits: [], note: nil), id, operatorCaller); continue }
+            try await step(.claim, id, water)
+            if i % 5 == 1 { try await step(.return(reason: "非本单位"), id, water); try await step(.dispatch(unit: "power", coUnits: [], note: nil), id, operatorCaller); continue }
+            if i % 7 == 2 {
+                try await step(.requestExtension(reason: "r", until: at.addingTimeInterval(86400 * 40), longTerm: false), id, water)
+                try await step(.decideExtension(approve: true, note: nil), id, supervisor)
+            }
+            try await step(.reply(result: "ok"), id, water)
+            let rating: Rating = [.satisfied, .dissatisfied, .basic, .veryDissatisfied][i % 4]
+            try await step(.rate(rating: rating, solved: i % 2 == 0, comment: nil), id, operatorCaller)
+            if rating.isBad { try await step(.callback(outcome: i % 3 == 1 ? .rectify : .explained, note: "n"), id, operatorCaller) }
+        }
+        // Time passing: overdue marks and unrated closes go through the rollup too.
+        _ = try await f.store.sweepBatch(at: at.addingTimeInterval(86400 * 30), warnFraction: 0.8, calendar: calendar)
+
+        let from = calendar.instant(on: LocalDate("2026-09-01")!, at: TimeOfDay("00:00")!)
+        let to = calendar.instant(on: LocalDate("2026-10-01")!, at: TimeOfDay("00:00")!)
+        let units = ["water", "gas", "power"]
+        let rolled = try await f.store.stats(from: from, to: to, units: units, calendar: calendar)
+        let scanned = try await f.store.stats(from: from.addingTimeInterval(-1), to: to.addingTimeInterval(-1), units: units, calendar: calendar)
+        #expect(Dictionary(uniqueKeysWithValues: rolled.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: scanned.map { ($0.unit, $0) }))
+        #expect(rolled.reduce(0) { $0 + $1.dispatched } == 30)
+        #expect(rolled.contains { $0.overdue > 0 } && rolled.contains { $0.badRatings > 0 } && rolled.contains { $0.returned > 0 })
+    }
+}
