@@ -32,7 +32,9 @@ public final class VarlinkListener: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let onStopping: @Sendable () -> Void
-    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    /// Open connections, and whether shutdown has begun (a connection accepted after that
+    /// is closed for input at once, so that shutdown never waits on it).
+    private let connections = Mutex<(open: [ObjectIdentifier: any Channel], stopping: Bool)>(([:], false))
 
     /// Creates a listener; `onListening` runs once the socket accepts connections.
     public init(endpoint: Endpoint, handler: CallHandler, logger: Logger, onListening: @escaping @Sendable () -> Void = {},
@@ -81,7 +83,11 @@ public final class VarlinkListener: Service, Sendable {
             self.onStopping()
             server.channel.close(promise: nil)
             self.handler.hub.finishAll()
-            for channel in self.connections.withLock({ Array($0.values) }) {
+            let open = self.connections.withLock { state -> [any Channel] in
+                state.stopping = true
+                return Array(state.open.values)
+            }
+            for channel in open {
                 channel.close(mode: .input, promise: nil)
             }
         }
@@ -90,8 +96,12 @@ public final class VarlinkListener: Service, Sendable {
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         let key = ObjectIdentifier(connection.channel)
-        connections.withLock { $0[key] = connection.channel }
-        defer { _ = connections.withLock { $0.removeValue(forKey: key) } }
+        let stopping = connections.withLock { state -> Bool in
+            state.open[key] = connection.channel
+            return state.stopping
+        }
+        if stopping { connection.channel.close(mode: .input, promise: nil) }
+        defer { _ = connections.withLock { $0.open.removeValue(forKey: key) } }
         do {
             let credentials = try await PeerCredentials.of(connection.channel)
             try await connection.executeThenClose { inbound, outbound in

@@ -31,9 +31,9 @@ public final class TicketStore: Sendable {
         // long as the pool, so this holds.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A 32 MiB page cache for the writer: sweeps and updates touch pages all over a
+            // A 16 MiB page cache for the writer: sweeps and updates touch pages all over a
             // large database.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         try Schema.migrator.migrate(pool)
     }
