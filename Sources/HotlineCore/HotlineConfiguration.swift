@@ -11,6 +11,8 @@ public struct HotlineConfiguration: Sendable, Hashable {
         public var socketMode: UInt32 = 0o660
         /// The SQLite database path (default `/var/lib/hotline/hotline.db`).
         public var database: String = "/var/lib/hotline/hotline.db"
+        /// How many connections the daemon holds open, and for how long a message may take.
+        public var limits = ConnectionLimits()
 
         /// The defaults.
         public init() {}

@@ -91,10 +91,11 @@ public struct CallHandler: Sendable {
             logRefusal(call, caller, error.varlinkError)
             return VarlinkReply(error: error.varlinkError)
         } catch {
-            logger.error("storage failure: \(error)", metadata: [
+            let sentence = StoreError.sentence(for: error)
+            logger.error("storage failure: \(sentence)", metadata: [
                 "method": "\(call.method)", MessageID.metadataKey: "\(MessageID.storageError.rawValue)",
             ])
-            return VarlinkReply(error: HotlineError.storageFailure("the database could not complete the request: \(error)"))
+            return VarlinkReply(error: HotlineError.storageFailure(sentence))
         }
     }
 

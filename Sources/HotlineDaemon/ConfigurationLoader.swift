@@ -6,7 +6,8 @@ import TOMLKit
 ///
 /// Keys (every one optional, defaults in brackets):
 /// - `[daemon]` `socket` [/run/hotline/hotline.sock], `socket_mode` ["0660"],
-///   `database` [/var/lib/hotline/hotline.db], `timezone` [Asia/Shanghai]
+///   `database` [/var/lib/hotline/hotline.db], `timezone` [Asia/Shanghai],
+///   `max_connections` [1024], `max_connections_per_uid` [64], `message_timeout` [10] (seconds)
 /// - `[calendar]` `workday_start` ["09:00"], `workday_end` ["17:30"], `weekend` [["sat","sun"]],
 ///   `years` [[]], `holidays` [[]], `workdays` [[]]
 /// - `[sla]` `claim`, `resolve`, `urgent_claim`, `urgent_resolve`, `callback`, `rectify`,
@@ -127,6 +128,14 @@ private struct Parser {
         return result
     }
 
+    func int(_ table: TOMLTable, _ key: String, _ place: Place, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let i = value.int, range.contains(i) else {
+            throw fail(place, key, "must be an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return i
+    }
+
     func duration(_ table: TOMLTable, _ key: String, _ place: Place) throws(ConfigurationError) -> SLADuration? {
         guard let text = try string(table, key, place) else { return nil }
         guard let duration = SLADuration(text) else {
@@ -165,7 +174,17 @@ private struct Parser {
         var timeZone = TimeZone(identifier: "Asia/Shanghai")!
         if let daemon = try subtable(root, "daemon", top) {
             let place = Place(table: "daemon")
-            try checkKeys(daemon, place, allowed: ["socket", "socket_mode", "database", "timezone"])
+            try checkKeys(daemon, place, allowed: ["socket", "socket_mode", "database", "timezone", "max_connections",
+                                                   "max_connections_per_uid", "message_timeout"])
+            if let limit = try int(daemon, "max_connections", place, range: 1...65_536) {
+                config.daemon.limits.connections = limit
+            }
+            if let limit = try int(daemon, "max_connections_per_uid", place, range: 1...65_536) {
+                config.daemon.limits.connectionsPerUid = limit
+            }
+            if let seconds = try int(daemon, "message_timeout", place, range: 1...3600) {
+                config.daemon.limits.messageTimeout = .seconds(seconds)
+            }
             if let socket = try string(daemon, "socket", place) {
                 guard socket.hasPrefix("/") || socket.hasPrefix("."), socket.utf8.count < 108 else {
                     throw fail(place, "socket", "must be a path shorter than 108 bytes")

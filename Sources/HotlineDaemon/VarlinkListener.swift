@@ -32,9 +32,16 @@ public final class VarlinkListener: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let onStopping: @Sendable () -> Void
-    /// Open connections, and whether shutdown has begun (a connection accepted after that
-    /// is closed for input at once, so that shutdown never waits on it).
-    private let connections = Mutex<(open: [ObjectIdentifier: any Channel], stopping: Bool)>(([:], false))
+    /// Open connections, how many each uid holds, and whether shutdown has begun (a
+    /// connection accepted after that is closed for input at once, so that shutdown never
+    /// waits on it).
+    private let connections = Mutex(OpenConnections())
+
+    private struct OpenConnections {
+        var open: [ObjectIdentifier: any Channel] = [:]
+        var perUid: [UInt32: Int] = [:]
+        var stopping = false
+    }
 
     /// Creates a listener; `onListening` runs once the socket accepts connections.
     public init(endpoint: Endpoint, handler: CallHandler, logger: Logger, onListening: @escaping @Sendable () -> Void = {},
@@ -50,8 +57,15 @@ public final class VarlinkListener: Service, Sendable {
     public func run() async throws {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
+        let configuration = handler.configuration
+        let logger = self.logger
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                let timeout = configuration.current.daemon.limits.messageTimeout
+                try channel.pipeline.syncOperations.addHandler(VarlinkMessageDeadline(timeout: .init(timeout)) {
+                    logger.warning("a message did not arrive in time; closing the connection",
+                                   metadata: ["message_timeout": "\(timeout)"])
+                })
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder()))
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
@@ -94,16 +108,54 @@ public final class VarlinkListener: Service, Sendable {
         if case .path(let path, _) = endpoint { unlink(path) }
     }
 
+    /// Registers a connection; nil (and a log line) when it is over a limit and must be
+    /// closed without being served.
+    private func admit(_ channel: any Channel, _ credentials: PeerCredentials) -> Bool? {
+        let limits = handler.configuration.current.daemon.limits
+        let key = ObjectIdentifier(channel)
+        let (admitted, stopping, held) = connections.withLock { state -> (Bool, Bool, Int) in
+            let held = state.perUid[credentials.uid, default: 0]
+            if state.open.count >= limits.connections || (credentials.uid != 0 && held >= limits.connectionsPerUid) {
+                return (false, state.stopping, held)
+            }
+            state.open[key] = channel
+            state.perUid[credentials.uid] = held + 1
+            return (true, state.stopping, held + 1)
+        }
+        guard admitted else {
+            logger.warning("connection refused: over the connection limit", metadata: [
+                "uid": "\(credentials.uid)", "held": "\(held)",
+                "max_connections": "\(limits.connections)", "max_connections_per_uid": "\(limits.connectionsPerUid)",
+            ])
+            return nil
+        }
+        return stopping
+    }
+
+    private func release(_ channel: any Channel, _ credentials: PeerCredentials) {
+        connections.withLock { state in
+            state.open.removeValue(forKey: ObjectIdentifier(channel))
+            let held = state.perUid[credentials.uid, default: 1] - 1
+            state.perUid[credentials.uid] = held > 0 ? held : nil
+        }
+    }
+
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        let key = ObjectIdentifier(connection.channel)
-        let stopping = connections.withLock { state -> Bool in
-            state.open[key] = connection.channel
-            return state.stopping
+        let credentials: PeerCredentials
+        do {
+            credentials = try await PeerCredentials.of(connection.channel)
+        } catch {
+            logger.warning("connection closed: its peer credentials could not be read", metadata: ["error": "\(error)"])
+            try? await connection.channel.close()
+            return
+        }
+        guard let stopping = admit(connection.channel, credentials) else {
+            try? await connection.channel.close()
+            return
         }
         if stopping { connection.channel.close(mode: .input, promise: nil) }
-        defer { _ = connections.withLock { $0.open.removeValue(forKey: key) } }
+        defer { release(connection.channel, credentials) }
         do {
-            let credentials = try await PeerCredentials.of(connection.channel)
             try await connection.executeThenClose { inbound, outbound in
                 do {
                     for try await frame in inbound {

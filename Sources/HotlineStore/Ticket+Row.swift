@@ -19,55 +19,72 @@ extension Ticket {
         columnNames.map { name in alias.map { "\($0).\(name)" } ?? name }.joined(separator: ", ")
     }
 
-    /// Decodes a row selected with ``columns``.
-    init(row: Row) throws {
-        func enumValue<T: RawRepresentable<String>>(_ column: String) throws -> T {
-            let raw: String = row[column]
+    /// Decodes a row selected with ``columns``, whose ticket columns begin at `offset` (a
+    /// query may select a few columns of its own first). Columns are read by position, in
+    /// the order of ``columnNames``: a look-up by name costs more than the rest of the
+    /// decoding together on the sweep's hot path.
+    init(row: Row, startingAt offset: Int = 0) throws {
+        var index = offset
+        func next<T: DatabaseValueConvertible>() -> T {
+            defer { index += 1 }
+            return row[index]
+        }
+        func nextEnum<T: RawRepresentable<String>>(_ column: String) throws -> T {
+            let raw: String = next()
             guard let value = T(rawValue: raw) else { throw StoreError.corrupt("ticket.\(column) = \(raw)") }
             return value
         }
-        func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(millis:)) }
+        func nextOptionalEnum<T: RawRepresentable<String>>() -> T? {
+            (next() as String?).flatMap(T.init(rawValue:))
+        }
+        func nextDate() -> Date? { (next() as Int64?).map(Date.init(millis:)) }
 
-        self.init(
-            id: row["id"], channel: try enumValue("channel"), submissionId: row["submissionId"],
-            status: try enumValue("status"), priority: try enumValue("priority"), category: row["category"],
-            title: row["title"], content: row["content"],
-            citizen: Citizen(name: row["citizenName"], phone: row["citizenPhone"]),
-            location: Location(district: row["district"], address: row["address"]),
-            receivedAt: Date(millis: row["receivedAt"]), deadline: date("deadline")
-        )
-        unit = row["unit"]
-        let coUnitsJSON: String = row["coUnits"]
+        let id: String = next()
+        let channel: SubmissionChannel = try nextEnum("channel")
+        let submissionId: String = next()
+        let status: TicketStatus = try nextEnum("status")
+        let priority: Priority = try nextEnum("priority")
+        let category: String? = next(), title: String? = next(), content: String = next()
+        let citizen = Citizen(name: next(), phone: next())
+        let location = Location(district: next(), address: next())
+        let unit: String? = next()
+        let coUnitsJSON: String = next()
+        let receivedAt = Date(millis: next())
+        self.init(id: id, channel: channel, submissionId: submissionId, status: status, priority: priority,
+                  category: category, title: title, content: content, citizen: citizen, location: location,
+                  receivedAt: receivedAt, deadline: nextDate())
+        self.unit = unit
         coUnits = coUnitsJSON == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(coUnitsJSON.utf8))) ?? []
-        dispatchedAt = date("dispatchedAt")
-        claimedAt = date("claimedAt")
-        claimBy = date("claimBy")
-        dueBy = date("dueBy")
-        repliedAt = date("repliedAt")
-        ratingBy = date("ratingBy")
-        callbackBy = date("callbackBy")
-        overdue = row["overdue"]
-        supervised = row["supervised"]
-        longTerm = row["longTerm"]
-        phaseDueBy = date("phaseDueBy")
-        extensionPending = row["extensionPending"]
-        extensionUntil = date("extensionUntil")
-        extensionLongTerm = row["extensionLongTerm"]
-        rating = (row["rating"] as String?).flatMap(Rating.init(rawValue:))
-        solved = row["solved"]
-        callbackAttempts = row["callbackAttempts"]
-        duplicateOf = row["duplicateOf"]
-        closedAs = (row["closedAs"] as String?).flatMap(ClosedAs.init(rawValue:))
-        closedAt = date("closedAt")
-        reopenedAt = date("reopenedAt")
-        ratedAt = date("ratedAt")
-        phaseStartedAt = date("phaseStartedAt")
-        unitOverdue = row["unitOverdue"]
-        resolveOverdue = row["resolveOverdue"]
-        badRated = row["badRated"]
-        calledBack = row["calledBack"]
-        rectified = row["rectified"]
-        extended = row["extended"]
+        dispatchedAt = nextDate()
+        claimedAt = nextDate()
+        claimBy = nextDate()
+        dueBy = nextDate()
+        repliedAt = nextDate()
+        ratingBy = nextDate()
+        callbackBy = nextDate()
+        overdue = next()
+        supervised = next()
+        longTerm = next()
+        phaseDueBy = nextDate()
+        extensionPending = next()
+        extensionUntil = nextDate()
+        extensionLongTerm = next()
+        rating = nextOptionalEnum()
+        solved = next()
+        callbackAttempts = next()
+        duplicateOf = next()
+        closedAs = nextOptionalEnum()
+        closedAt = nextDate()
+        reopenedAt = nextDate()
+        ratedAt = nextDate()
+        phaseStartedAt = nextDate()
+        unitOverdue = next()
+        resolveOverdue = next()
+        badRated = next()
+        calledBack = next()
+        rectified = next()
+        extended = next()
+        assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
     /// The column values in the order of ``columnNames``.

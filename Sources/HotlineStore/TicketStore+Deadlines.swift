@@ -28,7 +28,7 @@ extension TicketStore {
         let clock = SLAClock()
         return try await writer.write { db -> SweepResult in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT d.kind AS deadlineKind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
+                SELECT d.kind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
                 FROM deadline d JOIN ticket t ON t.id = d.ticketId
                 WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
                 ORDER BY d.nextCheck
@@ -36,13 +36,14 @@ extension TicketStore {
                 """, arguments: [now.millis, batchSize])
             var result = SweepResult(examined: rows.count, changed: [], notices: [])
             var changedTickets: [String: Ticket] = [:]
+            var rollup = RollupDeltas()
             for row in rows {
-                var ticket = try Ticket(row: row)
+                var ticket = try Ticket(row: row, startingAt: 5)
                 if let updated = changedTickets[ticket.id] { ticket = updated }
-                guard let kind = DeadlineKind(rawValue: row["deadlineKind"]),
-                      let state = Deadline.State(rawValue: row["state"]) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
-                let deadline = Deadline(kind: kind, start: Date(millis: row["startAt"]), due: Date(millis: row["dueAt"]),
-                                        warnAt: Date(millis: row["warnAt"]), state: state)
+                guard let kind = DeadlineKind(rawValue: row[0]),
+                      let state = Deadline.State(rawValue: row[4]) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
+                let deadline = Deadline(kind: kind, start: Date(millis: row[1]), due: Date(millis: row[3]),
+                                        warnAt: Date(millis: row[2]), state: state)
                 let outcome = clock.fire(deadline, of: ticket, at: now)
                 try db.cachedStatement(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?")
                     .execute(arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
@@ -57,7 +58,7 @@ extension TicketStore {
                     } else {
                         try Self.update(outcome.ticket, db, coUnitsChanged: false)
                     }
-                    try Self.rollUp(from: ticket, to: outcome.ticket, calendar: calendar, db)
+                    rollup.add(from: ticket, to: outcome.ticket, calendar: calendar)
                     try Self.append(outcome.events, to: ticket.id, db)
                     if outcome.ticket.status != ticket.status {
                         try Self.syncDeadlines(of: outcome.ticket, warnFraction: warnFraction, db)
@@ -67,6 +68,7 @@ extension TicketStore {
                 }
                 result.notices += outcome.notices
             }
+            try rollup.write(db)
             return result
         }
     }

@@ -18,21 +18,38 @@ extension TicketStore {
     /// Moves a ticket's contribution in `unitDay` from its old value to its new one (either
     /// may be nil), inside the caller's transaction. The day is the local date of receipt.
     static func rollUp(from old: Ticket?, to new: Ticket?, calendar: WorkCalendar, _ db: Database) throws {
-        var deltas: [String: (day: String, unit: String, counts: [Int])] = [:]
-        func add(_ ticket: Ticket?, sign: Int) {
+        var deltas = RollupDeltas()
+        deltas.add(from: old, to: new, calendar: calendar)
+        try deltas.write(db)
+    }
+
+    /// Changes to `unitDay` gathered over many tickets (a sweep batch) and written with one
+    /// statement per (day, unit).
+    struct RollupDeltas {
+        private var entries: [String: (day: String, unit: String, counts: [Int])] = [:]
+
+        /// Adds the move of one ticket's contribution from `old` to `new`.
+        mutating func add(from old: Ticket?, to new: Ticket?, calendar: WorkCalendar) {
+            add(old, sign: -1, calendar: calendar)
+            add(new, sign: 1, calendar: calendar)
+        }
+
+        private mutating func add(_ ticket: Ticket?, sign: Int, calendar: WorkCalendar) {
             guard let ticket, let contribution = UnitStats(contributionOf: ticket) else { return }
             let day = calendar.localDate(of: ticket.receivedAt).description
             let key = day + "\u{0}" + contribution.unit
-            var entry = deltas[key] ?? (day, contribution.unit, Array(repeating: 0, count: rollupColumns.count))
+            var entry = entries[key] ?? (day, contribution.unit, Array(repeating: 0, count: rollupColumns.count))
             for (index, value) in contribution.counts.enumerated() { entry.counts[index] += sign * value }
-            deltas[key] = entry
+            entries[key] = entry
         }
-        add(old, sign: -1)
-        add(new, sign: 1)
-        for entry in deltas.values where entry.counts.contains(where: { $0 != 0 }) {
-            var values: [any DatabaseValueConvertible] = [entry.day, entry.unit]
-            values += entry.counts.map { $0 as any DatabaseValueConvertible }
-            try db.cachedStatement(sql: rollupSQL).execute(arguments: StatementArguments(values))
+
+        /// Writes the non-zero changes.
+        func write(_ db: Database) throws {
+            for entry in entries.values where entry.counts.contains(where: { $0 != 0 }) {
+                var values: [any DatabaseValueConvertible] = [entry.day, entry.unit]
+                values += entry.counts.map { $0 as any DatabaseValueConvertible }
+                try db.cachedStatement(sql: rollupSQL).execute(arguments: StatementArguments(values))
+            }
         }
     }
 

@@ -12,6 +12,8 @@ public final class TicketStore: Sendable {
     public static let duplicateWindow: TimeInterval = 30 * 86400
 
     private let pool: DatabasePool
+    /// Submit and the ticket commands go through group commit.
+    private let committer: GroupCommitter
 
     /// The connection pool for reads (WAL readers never wait for the writer).
     var reader: any DatabaseReader { pool }
@@ -26,6 +28,7 @@ public final class TicketStore: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        committer = GroupCommitter(pool: pool)
         // GRDB sets synchronous = NORMAL on the pool's connections; the writer must be FULL
         // so that an acknowledged write survives a crash. The writer connection lives as
         // long as the pool, so this holds.
@@ -37,6 +40,9 @@ public final class TicketStore: Sendable {
         }
         try Schema.migrator.migrate(pool)
     }
+
+    /// Transactions group commit has made so far and the calls they held.
+    public var groupCommitStatistics: (groups: Int, calls: Int) { committer.statistics }
 
     /// The writer connection's `PRAGMA synchronous` (2 = FULL).
     public func synchronousMode() throws -> Int {
@@ -59,7 +65,7 @@ public final class TicketStore: Sendable {
     /// idempotency key (`created: false`); a repeated key with other content is
     /// `submissionConflict`.
     public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
-        try await pool.write { db in
+        try await committer.write { db in
             if let row = try Row.fetchOne(
                 db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?",
                 arguments: [submission.channel.rawValue, submission.submissionId]
@@ -85,7 +91,7 @@ public final class TicketStore: Sendable {
 
     /// Applies a lifecycle command to ticket `id` and records it, in one transaction.
     public func apply(_ command: TicketCommand, to id: String, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> Transition {
-        try await pool.write { db in
+        try await committer.write { db in
             guard let ticket = try Self.fetch(id, db) else { throw HotlineError.noSuchTicket(id: id) }
             if case .merge(let into) = command, into != id, try Self.fetch(into, db) == nil {
                 throw HotlineError.noSuchTicket(id: into)
@@ -151,7 +157,7 @@ public final class TicketStore: Sendable {
             arguments += [query.limit + 1]
             let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM ticket t \(whereClause) ORDER BY t.seq LIMIT ?",
                                         arguments: arguments)
-            var tickets = try rows.map(Ticket.init(row:))
+            var tickets = try rows.map { try Ticket(row: $0) }
             var next: String?
             if tickets.count > query.limit {
                 tickets.removeLast()
@@ -186,7 +192,7 @@ public final class TicketStore: Sendable {
     }
 
     static func fetch(_ id: String, _ db: Database) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?", arguments: [id]).map(Ticket.init(row:))
+        try Row.fetchOne(db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?", arguments: [id]).map { try Ticket(row: $0) }
     }
 
     static func nextID(_ db: Database, day: LocalDate) throws -> String {

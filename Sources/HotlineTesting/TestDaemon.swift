@@ -13,8 +13,10 @@ public final class TestDaemon: @unchecked Sendable {
     public let directory: String
     /// The socket path.
     public var socket: String { directory + "/hotline.sock" }
-    /// The database path.
-    public var database: String { directory + "/hotline.db" }
+    /// The database path: in the folder unless ``databaseLocation`` names another place.
+    public var database: String { databaseLocation ?? directory + "/hotline.db" }
+    /// Where the database goes instead of the folder (a small file system, for disk-full tests).
+    public var databaseLocation: String?
     /// The configuration file path.
     public var configPath: String { directory + "/hotlined.toml" }
     /// The daemon's stderr log.

@@ -42,10 +42,15 @@ struct SLABenchmark: AsyncParsableCommand {
             print(String(format: "loaded %d tickets in %.1f s", tickets, Date().timeIntervalSince(start)))
         }
 
+        // Each run works on a copy: the sweep marks the tickets overdue for good.
+        let working = directory + "/run.db"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: working + suffix) }
+        try FileManager.default.copyItem(atPath: database, toPath: working)
+
         let socket = directory + "/bench.sock"
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: hotlined)
-        daemon.arguments = ["--config", config, "--socket", socket, "--database", database, "--manual-clock", "--log-level", "error"]
+        daemon.arguments = ["--config", config, "--socket", socket, "--database", working, "--manual-clock", "--log-level", "error"]
         try daemon.run()
         defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
         var connection: VarlinkConnection?

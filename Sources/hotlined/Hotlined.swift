@@ -61,6 +61,7 @@ struct Hotlined: AsyncParsableCommand {
             logger.critical("configuration rejected: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
+        Self.raiseFileLimit(toServe: configuration.daemon.limits.connections, logger: logger)
         let socket = self.socket, database = self.database
         let overrides: @Sendable (inout HotlineConfiguration) -> Void = { config in
             if let socket { config.daemon.socket = socket }
@@ -121,5 +122,20 @@ struct Hotlined: AsyncParsableCommand {
         }
         try? store.checkpoint()
         logger.notice("hotlined stopped", metadata: [MessageID.metadataKey: "\(MessageID.stopped.rawValue)"])
+    }
+
+    /// Raises the soft limit on open files to the hard limit, so that `max_connections`
+    /// connections plus the database's files fit (systemd starts services with 1024).
+    static func raiseFileLimit(toServe connections: Int, logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let wanted = rlim_t(connections + 64)
+        if limit.rlim_cur < wanted {
+            limit.rlim_cur = min(limit.rlim_max, max(wanted, limit.rlim_cur))
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        if limit.rlim_cur < wanted {
+            logger.warning("the open-file limit (\(limit.rlim_cur)) is below max_connections + 64; raise LimitNOFILE= or lower max_connections")
+        }
     }
 }

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Durable Submit throughput and latency of hotlined against beanstalkd `-f 0` (fsync on
+/// every put) on the same machine, disk and load shape. Run it through `scripts/bench`
+/// (release build).
+@main
+struct Benchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotline-bench",
+        abstract: "Closed- and open-loop Submit load on hotlined, and the same load on beanstalkd -f 0."
+    )
+
+    @Option(help: "The hotlined binary.") var hotlined: String
+    @Option(help: "The beanstalkd binary (the comparison is skipped when it is missing).") var beanstalkd = "/usr/bin/beanstalkd"
+    @Option(help: "A scratch folder on the disk to measure (database and binlog go there).") var directory: String
+    @Option(parsing: .upToNextOption, help: "Connection counts for the closed loop.") var connections: [Int] = [1, 16, 64, 256]
+    @Option(help: "Seconds per measurement.") var duration = 10.0
+    @Option(help: "Repetitions of each measurement (the median is reported).") var runs = 3
+    @Option(help: "Requests per second offered in the open-loop case.") var rate = 2000.0
+    @Option(help: "Connections of the open-loop case.") var openConnections = 16
+
+    func run() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        print("machine: \(Self.machine())")
+        print("each figure: median of \(runs) runs of \(Int(duration)) s\n")
+
+        let hotline = try Daemon.hotlined(hotlined, directory: directory)
+        defer { hotline.stop() }
+        var beanstalk: Daemon?
+        if FileManager.default.isExecutableFile(atPath: beanstalkd) {
+            beanstalk = try Daemon.beanstalkd(beanstalkd, directory: directory)
+        } else {
+            print("beanstalkd not found at \(beanstalkd): comparison skipped")
+        }
+        defer { beanstalk?.stop() }
+
+        print("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | ratio |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        var sequence = 0
+        for count in connections {
+            func measure(_ target: any LoadTarget) throws -> LoadResult {
+                var results: [LoadResult] = []
+                for _ in 0..<runs {
+                    let result = try LoadRun(target: target, connections: count, duration: duration).run()
+                    if result.failures > 0 { throw LoadError(description: "\(target.name): \(result.firstFailure ?? "failures")") }
+                    results.append(result)
+                }
+                return results.sorted { $0.throughput < $1.throughput }[results.count / 2]
+            }
+            sequence += 1
+            let ours = try measure(HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)"))
+            let theirs = try beanstalk.map { try measure(BeanstalkTarget(socket: $0.socket)) }
+            print(Self.row(count, ours, theirs))
+        }
+
+        print("\nopen loop: \(Int(rate)) Submit/s offered over \(openConnections) connections, \(Int(duration)) s")
+        var open: [LoadResult] = []
+        for run in 0..<runs {
+            open.append(try LoadRun(target: HotlineTarget(socket: hotline.socket, run: "\(tag)-open-\(run)"),
+                                    connections: openConnections, duration: duration, rate: rate).run())
+        }
+        let median = open.sorted { $0.percentile(99) < $1.percentile(99) }[open.count / 2]
+        print(String(format: "hotlined: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+                     median.throughput, median.percentile(50), median.percentile(99), median.percentile(99.9),
+                     Double(median.histogram.max) / 1000))
+        if let beanstalk {
+            let theirs = try LoadRun(target: BeanstalkTarget(socket: beanstalk.socket), connections: openConnections,
+                                     duration: duration, rate: rate).run()
+            print(String(format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+                         theirs.throughput, theirs.percentile(50), theirs.percentile(99), theirs.percentile(99.9)))
+        }
+        print("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
+        print("tickets stored: \(try hotline.ticketCount())")
+    }
+
+    static func row(_ connections: Int, _ ours: LoadResult, _ theirs: LoadResult?) -> String {
+        func cells(_ r: LoadResult) -> String {
+            String(format: "%.0f | %.2f | %.2f | %.2f", r.throughput, r.percentile(50), r.percentile(99), r.percentile(99.9))
+        }
+        let ratio = theirs.map { String(format: "%.1f×", ours.throughput / $0.throughput) } ?? "–"
+        return "| \(connections) | \(cells(ours)) | \(theirs.map(cells) ?? "– | – | – | –") | \(ratio) |"
+    }
+
+    static func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(ProcessInfo.processInfo.physicalMemory >> 20) MiB"
+    }
+}

@@ -1,0 +1,32 @@
+/// hotlined: `org.hotline.Dispatch.Submit` of a 500-byte mailbox letter, each with its own
+/// submission id; the reply comes once the ticket is committed (`synchronous = FULL`).
+struct HotlineTarget: LoadTarget {
+    let socket: String
+    /// A run tag, so that repeated runs on one database never reuse a submission id.
+    let run: String
+    var name: String { "hotlined" }
+
+    /// 500 bytes of UTF-8 (166 three-byte characters and two ASCII bytes).
+    static let content = String(repeating: "停", count: 165) + "。.."
+
+    func connect(client: Int) throws -> any LoadConnection {
+        HotlineConnection(stream: try UnixStream(path: socket), prefix: Array(
+            #"{"method":"org.hotline.Dispatch.Submit","parameters":{"channel":"mailbox","content":"\#(Self.content)","submissionId":"\#(run)-\#(client)-"#.utf8
+        ))
+    }
+}
+
+struct HotlineConnection: LoadConnection {
+    var stream: UnixStream
+    let prefix: [UInt8]
+    static let suffix = Array(#""}}"#.utf8) + [0]
+    static let errorMarker = Array(#""error""#.utf8)
+
+    mutating func roundTrip(_ sequence: Int) throws {
+        try stream.write(prefix + Array(String(sequence).utf8) + Self.suffix)
+        let reply = try stream.read(until: [0])
+        if reply.starts(with: [UInt8](#"{"error""#.utf8)) || reply.firstRange(of: Self.errorMarker) != nil {
+            throw LoadError(description: "hotlined refused a Submit: \(String(decoding: reply, as: UTF8.self))")
+        }
+    }
+}
