@@ -61,11 +61,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "HotlineClient", dependencies: ["HotlineCore", "Varlink"], swiftSettings: strict),
         .executableTarget(
             name: "hotlinectl",
             dependencies: [
-                "Varlink", "HotlineProtocol",
+                "Varlink", "HotlineClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),
@@ -87,6 +89,12 @@ let package = Package(
         ),
         .target(name: "HotlineTesting", dependencies: ["Varlink"], swiftSettings: strict),
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"], swiftSettings: strict),
+        .testTarget(
+            name: "HotlineClientTests",
+            dependencies: ["HotlineClient", "HotlineTesting", "Varlink"],
+            exclude: ["Golden"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore", "HotlineCore"], swiftSettings: strict),
         .testTarget(
             name: "VarlinkTests",

@@ -27,13 +27,13 @@ extension TicketStore {
     public func sweepBatch(at now: Date, warnFraction: Double, calendar: WorkCalendar, batchSize: Int = 5000) async throws -> SweepResult {
         let clock = SLAClock()
         return try await writer.write { db -> SweepResult in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT d.kind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
                 FROM deadline d JOIN ticket t ON t.id = d.ticketId
                 WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
                 ORDER BY d.nextCheck
                 LIMIT ?
-                """, arguments: [now.millis, batchSize])
+                """), arguments: [now.millis, batchSize])
             var result = SweepResult(examined: rows.count, changed: [], notices: [])
             var changedTickets: [String: Ticket] = [:]
             var rollup = RollupDeltas()
@@ -78,19 +78,20 @@ extension TicketStore {
     /// moved one starts `open`; one no longer running is removed.
     static func syncDeadlines(of ticket: Ticket, warnFraction: Double, _ db: Database) throws {
         let wanted = ticket.runningDeadlines(warnFraction: warnFraction)
-        let existing = try Row.fetchAll(db, sql: "SELECT kind, dueAt FROM deadline WHERE ticketId = ?", arguments: [ticket.id])
+        let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, dueAt FROM deadline WHERE ticketId = ?"),
+                                        arguments: [ticket.id])
         var existingDue: [String: Int64] = [:]
         for row in existing { existingDue[row["kind"]] = row["dueAt"] }
         for deadline in wanted {
             if existingDue.removeValue(forKey: deadline.kind.rawValue) == deadline.due.millis { continue }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [ticket.id, deadline.kind.rawValue, deadline.start.millis, deadline.warnAt.millis,
+                """).execute(arguments: [ticket.id, deadline.kind.rawValue, deadline.start.millis, deadline.warnAt.millis,
                                  deadline.due.millis, deadline.state.rawValue, deadline.nextCheck?.millis])
         }
         for kind in existingDue.keys {
-            try db.execute(sql: "DELETE FROM deadline WHERE ticketId = ? AND kind = ?", arguments: [ticket.id, kind])
+            try db.cachedStatement(sql: "DELETE FROM deadline WHERE ticketId = ? AND kind = ?").execute(arguments: [ticket.id, kind])
         }
     }
 }

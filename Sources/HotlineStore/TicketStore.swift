@@ -37,6 +37,9 @@ public final class TicketStore: Sendable {
             // A 16 MiB page cache for the writer: sweeps and updates touch pages all over a
             // large database.
             try db.execute(sql: "PRAGMA cache_size = -16384")
+            // Savepoints (one per call in a group commit) keep their undo data in memory
+            // rather than in a temporary file.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         try Schema.migrator.migrate(pool)
     }
@@ -67,7 +70,7 @@ public final class TicketStore: Sendable {
     public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
         try await committer.write { db in
             if let row = try Row.fetchOne(
-                db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?",
+                db.cachedStatement(sql: "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?"),
                 arguments: [submission.channel.rawValue, submission.submissionId]
             ) {
                 let existing = try Ticket(row: row)
@@ -192,16 +195,17 @@ public final class TicketStore: Sendable {
     }
 
     static func fetch(_ id: String, _ db: Database) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?", arguments: [id]).map { try Ticket(row: $0) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?"), arguments: [id])
+            .map { try Ticket(row: $0) }
     }
 
     static func nextID(_ db: Database, day: LocalDate) throws -> String {
         let key = String(format: "%04d%02d%02d", day.year, day.month, day.day)
-        let last = try Int.fetchOne(db, sql: """
+        let last = try Int.fetchOne(db.cachedStatement(sql: """
             INSERT INTO ticketSequence (day, last) VALUES (?, 1)
             ON CONFLICT (day) DO UPDATE SET last = last + 1
             RETURNING last
-            """, arguments: [key])!
+            """), arguments: [key])!
         return key + "-" + String(format: "%04d", last)
     }
 
@@ -225,14 +229,14 @@ public final class TicketStore: Sendable {
         values.append(values.removeFirst())   // id goes last, for the WHERE clause
         try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
         if coUnitsChanged {
-            try db.execute(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?", arguments: [ticket.id])
+            try db.cachedStatement(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?").execute(arguments: [ticket.id])
             try writeCoUnits(ticket, db)
         }
     }
 
     private static func writeCoUnits(_ ticket: Ticket, _ db: Database) throws {
         for unit in ticket.coUnits {
-            try db.execute(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)", arguments: [ticket.id, unit])
+            try db.cachedStatement(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)").execute(arguments: [ticket.id, unit])
         }
     }
 
@@ -247,10 +251,10 @@ public final class TicketStore: Sendable {
 
     static func duplicates(of ticket: Ticket, _ db: Database, now: Date) throws -> [String] {
         guard let phone = ticket.citizen.phone else { return [] }
-        return try String.fetchAll(db, sql: """
+        return try String.fetchAll(db.cachedStatement(sql: """
             SELECT id FROM ticket
             WHERE citizenPhone = ? AND category IS ? AND receivedAt >= ? AND status <> 'closed' AND id <> ?
             ORDER BY seq LIMIT 20
-            """, arguments: [phone, ticket.category, now.addingTimeInterval(-duplicateWindow).millis, ticket.id])
+            """), arguments: [phone, ticket.category, now.addingTimeInterval(-duplicateWindow).millis, ticket.id])
     }
 }

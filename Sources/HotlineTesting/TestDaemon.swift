@@ -155,24 +155,17 @@ public final class TestDaemon: @unchecked Sendable {
         let groupArguments = identity.groups.isEmpty ? ["--clear-groups"] : ["--groups=" + identity.groups.map(String.init).joined(separator: ",")]
         let result = try ProcessResult.run("/usr/bin/setpriv",
             ["--reuid=\(identity.uid)", "--regid=\(identity.gid)"] + groupArguments
-                + [BuildProducts.hotlinectl, "--socket", socket, "call", method, "-"],
+                + [BuildProducts.hotlinectl, "--socket", socket, "call", "--raw-errors", method, "-"],
             input: json)
-        if result.status == 0 {
-            let value = try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))
-            return VarlinkReply(parameters: value.objectValue ?? [:])
+        // `call --raw-errors` prints {"error": NAME?, "parameters": {…}} for success and failure alike.
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8)),
+              let parameters = value["parameters"]?.objectValue else {
+            throw TestDaemonError.clientFailed("status \(result.status): \(result.stderr)")
         }
-        // hotlinectl prints "hotlinectl: NAME key=value…" for an error reply.
-        guard let line = result.stderr.split(separator: "\n").first, line.hasPrefix("hotlinectl: ") else {
-            throw TestDaemonError.clientFailed(result.stderr)
+        if let name = value["error"]?.stringValue {
+            return VarlinkReply(error: VarlinkError(name: name, parameters: parameters))
         }
-        let words = line.dropFirst("hotlinectl: ".count).split(separator: " ")
-        var params: [String: JSONValue] = [:]
-        for word in words.dropFirst() {
-            let pair = word.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { params[String(pair[0])] = .string(String(pair[1])) }
-        }
-        guard let name = words.first, name.contains(".") else { throw TestDaemonError.clientFailed(result.stderr) }
-        return VarlinkReply(error: VarlinkError(name: String(name), parameters: params))
+        return VarlinkReply(parameters: parameters)
     }
 }
 

@@ -72,6 +72,6 @@ public struct VarlinkCall: Sendable, Hashable {
         if !parameters.isEmpty { object["parameters"] = .object(parameters) }
         if more { object["more"] = true }
         if oneway { object["oneway"] = true }
-        return try VarlinkReply.encoder.encode(JSONValue.object(object)).map { $0 }
+        return JSONValue.object(object).serialized
     }
 }

@@ -23,18 +23,12 @@ public struct VarlinkReply: Sendable, Hashable {
         self.continues = false
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
-
     /// The reply as JSON followed by the NUL terminator.
     public func framed() throws -> [UInt8] {
         var object: [String: JSONValue] = ["parameters": .object(parameters)]
         if let error { object["error"] = .string(error) }
         if continues { object["continues"] = true }
-        var bytes = [UInt8](try Self.encoder.encode(JSONValue.object(object)))
+        var bytes = JSONValue.object(object).serialized
         bytes.append(0)
         return bytes
     }

@@ -24,11 +24,13 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Connections of the open-loop case.") var openConnections = 16
 
     func run() throws {
+        // A server that closes a connection must show up as a failure, not kill the benchmark.
+        signal(SIGPIPE, SIG_IGN)
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        print("machine: \(Self.machine())")
-        print("each figure: median of \(runs) runs of \(Int(duration)) s\n")
+        say("machine: \(Self.machine())")
+        say("each figure: median of \(runs) runs of \(Int(duration)) s\n")
 
         let hotline = try Daemon.hotlined(hotlined, directory: directory)
         defer { hotline.stop() }
@@ -36,12 +38,12 @@ struct Benchmark: ParsableCommand {
         if FileManager.default.isExecutableFile(atPath: beanstalkd) {
             beanstalk = try Daemon.beanstalkd(beanstalkd, directory: directory)
         } else {
-            print("beanstalkd not found at \(beanstalkd): comparison skipped")
+            say("beanstalkd not found at \(beanstalkd): comparison skipped")
         }
         defer { beanstalk?.stop() }
 
-        print("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | ratio |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        say("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | ratio |")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sequence = 0
         for count in connections {
             func measure(_ target: any LoadTarget) throws -> LoadResult {
@@ -56,27 +58,27 @@ struct Benchmark: ParsableCommand {
             sequence += 1
             let ours = try measure(HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)"))
             let theirs = try beanstalk.map { try measure(BeanstalkTarget(socket: $0.socket)) }
-            print(Self.row(count, ours, theirs))
+            say(Self.row(count, ours, theirs))
         }
 
-        print("\nopen loop: \(Int(rate)) Submit/s offered over \(openConnections) connections, \(Int(duration)) s")
+        say("\nopen loop: \(Int(rate)) Submit/s offered over \(openConnections) connections, \(Int(duration)) s")
         var open: [LoadResult] = []
         for run in 0..<runs {
             open.append(try LoadRun(target: HotlineTarget(socket: hotline.socket, run: "\(tag)-open-\(run)"),
                                     connections: openConnections, duration: duration, rate: rate).run())
         }
         let median = open.sorted { $0.percentile(99) < $1.percentile(99) }[open.count / 2]
-        print(String(format: "hotlined: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+        say(String(format: "hotlined: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
                      median.throughput, median.percentile(50), median.percentile(99), median.percentile(99.9),
                      Double(median.histogram.max) / 1000))
         if let beanstalk {
             let theirs = try LoadRun(target: BeanstalkTarget(socket: beanstalk.socket), connections: openConnections,
                                      duration: duration, rate: rate).run()
-            print(String(format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+            say(String(format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
                          theirs.throughput, theirs.percentile(50), theirs.percentile(99), theirs.percentile(99.9)))
         }
-        print("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
-        print("tickets stored: \(try hotline.ticketCount())")
+        say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
+        say("tickets stored: \(try hotline.ticketCount())")
     }
 
     static func row(_ connections: Int, _ ours: LoadResult, _ theirs: LoadResult?) -> String {
@@ -93,4 +95,9 @@ struct Benchmark: ParsableCommand {
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
         return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(ProcessInfo.processInfo.physicalMemory >> 20) MiB"
     }
+}
+
+/// Prints a line at once (standard output may be a file; a killed run keeps what it said).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -10,8 +10,9 @@ struct Daemon {
     let database: String?
     let hotlinectl: String?
 
-    /// hotlined on a fresh database in `directory`, logging warnings and worse to a file
-    /// (ticket events are logged at info: the benchmark measures the store, not the log).
+    /// hotlined on a fresh database in `directory`, logging notices and worse to
+    /// `hotlined.log` there (ticket events are logged at info: the benchmark measures the
+    /// store, not the log).
     static func hotlined(_ binary: String, directory: String) throws -> Daemon {
         let socket = directory + "/hotline.sock", database = directory + "/hotline.db"
         let config = directory + "/hotlined.toml"
@@ -31,8 +32,9 @@ struct Daemon {
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--config", config, "--socket", socket, "--database", database, "--log-level", "warning"]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.arguments = ["--config", config, "--socket", socket, "--database", database, "--log-level", "notice"]
+        FileManager.default.createFile(atPath: directory + "/hotlined.log", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: directory + "/hotlined.log")
         try process.run()
         try waitForSocket(socket, process)
         let ctl = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("hotlinectl").path

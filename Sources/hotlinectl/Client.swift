@@ -1,40 +1,50 @@
 import ArgumentParser
 import Foundation
+import HotlineClient
 import Varlink
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Exit statuses, distinct per kind of failure so that scripts can tell them apart.
-enum ExitStatus {
-    /// The daemon answered with an error not listed below.
-    static let failed: Int32 = 1
-    /// Bad command-line usage (argument parser) or InvalidParameter.
-    static let usage: Int32 = 64
-    /// PermissionDenied.
-    static let permission: Int32 = 77
-    /// NoSuchTicket, NoSuchUnit, MethodNotFound, InterfaceNotFound.
-    static let notFound: Int32 = 66
-    /// InvalidTransition, SubmissionConflict.
-    static let conflict: Int32 = 65
-    /// The daemon could not be reached.
-    static let unreachable: Int32 = 69
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The daemon's socket (also HOTLINE_SOCKET).", valueName: "path"))
+    var socket: String = ProcessInfo.processInfo.environment["HOTLINE_SOCKET"] ?? "/run/hotline/hotline.sock"
+
+    @Flag(name: .long, help: "Print the raw JSON reply (for scripts).")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The daemon's configuration, read (when readable) only for unit names and the time zone (also HOTLINE_CONFIG).",
+        valueName: "file"))
+    var config: String = ProcessInfo.processInfo.environment["HOTLINE_CONFIG"] ?? "/etc/hotline/hotlined.toml"
+
+    /// What the configuration file tells the client.
+    var site: SiteInfo { SiteInfo.load(path: config) }
+
+    /// How to show things to a person on this terminal.
+    var text: TicketText {
+        TicketText(style: Style.forStandardOutput(environment: ProcessInfo.processInfo.environment), unitNames: site.unitNames)
+    }
 }
 
-/// One call to the daemon, printing failures as a sentence and exiting with a distinct status.
+/// One call to the daemon: prints a failure as a sentence with the error's name and exits
+/// with the status for it.
 struct Client {
     let options: GlobalOptions
 
+    @discardableResult
     func call(_ method: String, _ parameters: [String: JSONValue] = [:]) throws -> [String: JSONValue] {
         let reply: VarlinkReply
         do {
             let connection = try VarlinkConnection(path: options.socket)
             reply = try connection.call(method, parameters)
         } catch let error as VarlinkConnection.ConnectionError {
-            FileHandle.standardError.write(Data("hotlinectl: \(error)\nIs the daemon running? Try: systemctl status hotlined.socket\n".utf8))
-            throw ExitCode(ExitStatus.unreachable)
+            Self.unreachable(options.socket, error)
         }
         if let name = reply.error {
-            let details = reply.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.plain($0.value))" }.joined(separator: " ")
-            FileHandle.standardError.write(Data("hotlinectl: \(name)\(details.isEmpty ? "" : " " + details)\n".utf8))
-            throw ExitCode(Self.status(for: name))
+            let sentence = ErrorSentence(error: name, parameters: reply.parameters, method: method, uid: getuid())
+            Self.fail(sentence.text + " (\(name))", status: sentence.status)
         }
         if options.json {
             print(Self.json(.object(reply.parameters)))
@@ -42,25 +52,16 @@ struct Client {
         return reply.parameters
     }
 
-    static func status(for error: String) -> Int32 {
-        switch error.split(separator: ".").last.map(String.init) ?? error {
-        case "InvalidParameter": ExitStatus.usage
-        case "PermissionDenied": ExitStatus.permission
-        case "NoSuchTicket", "NoSuchUnit", "MethodNotFound", "InterfaceNotFound": ExitStatus.notFound
-        case "InvalidTransition", "SubmissionConflict": ExitStatus.conflict
-        default: ExitStatus.failed
-        }
+    /// Says the daemon cannot be reached, how to look into it, and exits 69.
+    static func unreachable(_ socket: String, _ error: any Error) -> Never {
+        fail("cannot reach hotlined at \(socket) (\(error)). Is it running? Try: systemctl status hotlined.socket",
+             status: ExitStatus.unreachable)
     }
 
-    static func plain(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let s): s
-        case .null: "-"
-        case .bool(let b): b ? "yes" : "no"
-        case .int(let i): String(i)
-        case .double(let d): String(d)
-        default: json(value)
-        }
+    /// Prints `hotlinectl: sentence` on standard error and exits.
+    static func fail(_ sentence: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("hotlinectl: \(sentence)\n".utf8))
+        exit(status)
     }
 
     static func json(_ value: JSONValue) -> String {

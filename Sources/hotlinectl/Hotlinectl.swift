@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import Varlink
 
-/// `hotlinectl`: the client of the hotline daemon.
+/// `hotlinectl`: the client of the hotline daemon, for operators, handling units and supervisors.
 @main
 struct Hotlinectl: ParsableCommand {
     /// Accepts the contract's `hotlinectl [--socket PATH] [--json] COMMAND …` by moving the
@@ -10,9 +9,9 @@ struct Hotlinectl: ParsableCommand {
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         var global: [String] = []
-        while let first = arguments.first, first.hasPrefix("--socket") || first == "--json" {
+        while let first = arguments.first, first.hasPrefix("--socket") || first == "--json" || first.hasPrefix("--config") {
             global.append(arguments.removeFirst())
-            if first == "--socket", !arguments.isEmpty { global.append(arguments.removeFirst()) }
+            if first == "--socket" || first == "--config", !arguments.isEmpty { global.append(arguments.removeFirst()) }
         }
         if !global.isEmpty, !arguments.isEmpty {
             arguments.insert(contentsOf: global, at: 1)
@@ -24,16 +23,17 @@ struct Hotlinectl: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "hotlinectl",
-        abstract: "Talk to the hotline daemon: submit, show and list tickets.",
-        subcommands: [Submit.self, Show.self, List.self, Status.self, Watch.self, Info.self, Call.self]
+        abstract: "Work the city service hotline: submit, dispatch, handle, call back and report tickets.",
+        discussion: """
+        Talks to hotlined over its Unix socket; what you may do depends on your account (operator, unit, \
+        supervisor). Exit status: 0 success, 64 usage or a refused value, 65 the ticket's state does not \
+        allow it, 66 no such ticket or unit, 69 the daemon cannot be reached, 75 nothing could be stored \
+        (try again), 77 permission denied, 1 anything else.
+        """,
+        subcommands: [
+            Submit.self, Show.self, List.self, Dispatch.self, Claim.self, Progress.self, Return.self, Extend.self,
+            DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,
+            Stats.self, Report.self, Watch.self, Status.self, Info.self, Call.self,
+        ]
     )
-}
-
-/// Options every subcommand shares.
-struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The daemon's socket (also HOTLINE_SOCKET).", valueName: "path"))
-    var socket: String = ProcessInfo.processInfo.environment["HOTLINE_SOCKET"] ?? "/run/hotline/hotline.sock"
-
-    @Flag(name: .long, help: "Print the raw JSON reply.")
-    var json = false
 }

@@ -121,7 +121,11 @@ struct Hotlined: AsyncParsableCommand {
             throw ExitCode(75)  // EX_TEMPFAIL
         }
         try? store.checkpoint()
-        logger.notice("hotlined stopped", metadata: [MessageID.metadataKey: "\(MessageID.stopped.rawValue)"])
+        let commits = store.groupCommitStatistics
+        logger.notice("hotlined stopped", metadata: [
+            MessageID.metadataKey: "\(MessageID.stopped.rawValue)",
+            "group_commits": "\(commits.groups)", "committed_calls": "\(commits.calls)",
+        ])
     }
 
     /// Raises the soft limit on open files to the hard limit, so that `max_connections`

@@ -1,0 +1,149 @@
+import HotlineCore
+import Varlink
+
+/// A Varlink error reply as a sentence that says what happened and what to do, with the exit
+/// status for it.
+public struct ErrorSentence: Sendable, Hashable {
+    /// The sentence (one line, no trailing period).
+    public var text: String
+    /// The exit status.
+    public var status: Int32
+
+    /// Translates `reply`'s error for a call of `method` (e.g. `org.hotline.Dispatch.Return`)
+    /// made by `uid`.
+    public init(error name: String, parameters: [String: JSONValue], method: String, uid: UInt32) {
+        let short = name.split(separator: ".").last.map(String.init) ?? name
+        let member = method.split(separator: ".").last.map(String.init) ?? method
+        func text(_ key: String) -> String { parameters[key]?.stringValue ?? "?" }
+        switch short {
+        case "NoSuchTicket":
+            self.text = "no ticket \(text("id")) (or not one your unit handles); check the id, e.g. hotlinectl list"
+            status = ExitStatus.notFound
+        case "NoSuchUnit":
+            self.text = "no unit \(text("unit")) is configured; use a unit id from the [[unit]] entries of hotlined.toml"
+            status = ExitStatus.notFound
+        case "InvalidTransition":
+            let statusName = text("status")
+            if let operation = Self.operation(of: member) {
+                let allowed = TicketStatus.allCases.filter { Lifecycle.allowedStatuses(for: operation).contains($0) }
+                let list = Self.orList(allowed.map(\.rawValue))
+                let article = list.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+                self.text = "ticket \(text("id")) is \(statusName); only \(article) \(list) ticket can \(Self.action(operation))"
+                if member == "DecideExtension" { self.text += ", and only while an extension is pending" }
+                if member == "Merge" { self.text += " (and never into itself or a closed ticket)" }
+            } else {
+                self.text = "ticket \(text("id")) is \(statusName); \(member) does not apply to it"
+            }
+            status = ExitStatus.conflict
+        case "SubmissionConflict":
+            self.text = "this submission id was already used for ticket \(text("id")) with different content; "
+                + "give a new --submission-id for a new request (the same content repeats the old one)"
+            status = ExitStatus.conflict
+        case "PermissionDenied":
+            self.text = "permission denied: uid \(uid) may not \(Self.operation(of: member).map(Self.verb) ?? member); "
+                + "ask the administrator to give this account the right role in hotlined.toml"
+            status = ExitStatus.permission
+        case "InvalidParameter":
+            let parameter = text("parameter")
+            self.text = parameter == "message"
+                ? "the daemon could not read the request (not valid JSON or too large)"
+                : "the daemon refused the value of --\(Self.kebab(parameter)); see hotlinectl help for what it takes"
+            status = ExitStatus.usage
+        case "StorageFailure":
+            self.text = "nothing was stored: \(text("reason"))"
+            status = ExitStatus.temporary
+        case "MethodNotFound", "InterfaceNotFound":
+            self.text = "the daemon does not offer \(parameters["method"]?.stringValue ?? parameters["interface"]?.stringValue ?? method); "
+                + "is hotlinectl newer than hotlined?"
+            status = ExitStatus.notFound
+        default:
+            let details = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " ")
+            self.text = "\(name)\(details.isEmpty ? "" : " " + details)"
+            status = ExitStatus.failed
+        }
+    }
+
+    /// The operation a method performs.
+    static func operation(of member: String) -> HotlineOperation? {
+        [
+            "Dispatch": .dispatch, "Claim": .claim, "Progress": .progress, "Return": .return,
+            "RequestExtension": .requestExtension, "DecideExtension": .decideExtension, "ExplainOverdue": .explainOverdue,
+            "Reply": .reply, "Rate": .rate, "Callback": .callback, "Merge": .merge, "Supervise": .supervise,
+            "Submit": .submit, "Get": .get, "List": .list, "Stats": .stats, "Watch": .watch, "SetTime": .setTime,
+        ][member]
+    }
+
+    static func action(_ operation: HotlineOperation) -> String {
+        switch operation {
+        case .dispatch: "be dispatched"
+        case .claim: "be claimed"
+        case .progress: "take a progress report"
+        case .return: "be returned"
+        case .requestExtension: "ask for an extension"
+        case .decideExtension: "have its extension decided"
+        case .explainOverdue: "take an explanation"
+        case .reply: "be replied to"
+        case .rate: "be rated"
+        case .callback: "be called back"
+        case .merge: "be merged"
+        case .supervise: "be supervised"
+        default: "take this"
+        }
+    }
+
+    static func verb(_ operation: HotlineOperation) -> String {
+        switch operation {
+        case .submit: "submit tickets"
+        case .get: "read this ticket"
+        case .list: "list tickets"
+        case .stats: "read the figures"
+        case .watch: "watch notices"
+        case .setTime: "set the clock"
+        case .requestExtension: "ask for extensions"
+        case .decideExtension: "decide extensions"
+        case .explainOverdue: "explain overdue tickets"
+        case .dispatch: "dispatch tickets"
+        case .claim: "claim tickets"
+        case .progress: "report progress"
+        case .return: "return tickets"
+        case .reply: "reply to tickets"
+        case .rate: "record ratings"
+        case .callback: "record call-backs"
+        case .merge: "merge tickets"
+        case .supervise: "supervise tickets"
+        default: "do this"
+        }
+    }
+
+    static func orList(_ items: [String]) -> String {
+        switch items.count {
+        case 0: ""
+        case 1: items[0]
+        default: items.dropLast().joined(separator: ", ") + " or " + items.last!
+        }
+    }
+
+    /// `coUnits` → `co-units`.
+    static func kebab(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase { result += "-" + character.lowercased() } else { result.append(character) }
+        }
+        return result
+    }
+}
+
+extension JSONValue {
+    /// The value as a person reads it: strings bare, null as `-`, booleans yes/no.
+    public var plainText: String {
+        switch self {
+        case .string(let s): s
+        case .null: "-"
+        case .bool(let b): b ? "yes" : "no"
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .array(let items): items.map(\.plainText).joined(separator: ", ")
+        case .object(let fields): fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " ")
+        }
+    }
+}
