@@ -87,6 +87,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "hotline-fuzz",
+            dependencies: [
+                "Varlink", "HotlineProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "HotlineTesting", dependencies: ["Varlink"], swiftSettings: strict),
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"], swiftSettings: strict),
         .testTarget(

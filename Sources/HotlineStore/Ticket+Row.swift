@@ -89,7 +89,7 @@ extension Ticket {
 
     /// The column values in the order of ``columnNames``.
     var databaseValues: [(any DatabaseValueConvertible)?] {
-        let coUnitsJSON = String(decoding: (try? JSONEncoder().encode(coUnits)) ?? Data("[]".utf8), as: UTF8.self)
+        let coUnitsJSON = coUnits.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(coUnits)) ?? Data("[]".utf8), as: UTF8.self)
         let values: [(any DatabaseValueConvertible)?] = [
             id, channel.rawValue, submissionId, status.rawValue, priority.rawValue, category, title, content,
             citizen.name, citizen.phone, location.district, location.address, unit, coUnitsJSON,

@@ -27,13 +27,7 @@ extension TicketStore {
     public func sweepBatch(at now: Date, warnFraction: Double, calendar: WorkCalendar, batchSize: Int = 5000) async throws -> SweepResult {
         let clock = SLAClock()
         return try await writer.write { db -> SweepResult in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT d.kind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
-                FROM deadline d JOIN ticket t ON t.id = d.ticketId
-                WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
-                ORDER BY d.nextCheck
-                LIMIT ?
-                """), arguments: [now.millis, batchSize])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.dueDeadlinesSQL), arguments: [now.millis, batchSize])
             var result = SweepResult(examined: rows.count, changed: [], notices: [])
             var changedTickets: [String: Ticket] = [:]
             var rollup = RollupDeltas()
@@ -72,6 +66,14 @@ extension TicketStore {
             return result
         }
     }
+
+    private static let dueDeadlinesSQL = """
+        SELECT d.kind, d.startAt, d.warnAt, d.dueAt, d.state, \(Ticket.columns("t"))
+        FROM deadline d JOIN ticket t ON t.id = d.ticketId
+        WHERE d.nextCheck IS NOT NULL AND d.nextCheck <= ?
+        ORDER BY d.nextCheck
+        LIMIT ?
+        """
 
     /// Makes the `deadline` rows of a ticket match its running deadlines: a deadline whose
     /// due time is unchanged keeps its state (so its notices are not sent twice); a new or

@@ -70,7 +70,7 @@ public final class TicketStore: Sendable {
     public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
         try await committer.write { db in
             if let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?"),
+                db.cachedStatement(sql: Self.selectBySubmissionSQL),
                 arguments: [submission.channel.rawValue, submission.submissionId]
             ) {
                 let existing = try Ticket(row: row)
@@ -195,24 +195,37 @@ public final class TicketStore: Sendable {
     }
 
     static func fetch(_ id: String, _ db: Database) throws -> Ticket? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?"), arguments: [id])
+        try Row.fetchOne(db.cachedStatement(sql: Self.selectByIDSQL), arguments: [id])
             .map { try Ticket(row: $0) }
     }
 
     static func nextID(_ db: Database, day: LocalDate) throws -> String {
-        let key = String(format: "%04d%02d%02d", day.year, day.month, day.day)
+        let key = Self.digits(day.year, 4) + Self.digits(day.month, 2) + Self.digits(day.day, 2)
         let last = try Int.fetchOne(db.cachedStatement(sql: """
             INSERT INTO ticketSequence (day, last) VALUES (?, 1)
             ON CONFLICT (day) DO UPDATE SET last = last + 1
             RETURNING last
             """), arguments: [key])!
-        return key + "-" + String(format: "%04d", last)
+        return key + "-" + Self.digits(last, 4)
     }
 
-    static func insert(_ ticket: Ticket, _ db: Database) throws {
+    /// `value` in decimal, zero-padded to at least `width` digits (`String(format:)` costs
+    /// more than the rest of building an id).
+    static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    // The statements of the hot paths, built once (a cached statement is found by its text).
+    private static let selectBySubmissionSQL = "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?"
+    private static let selectByIDSQL = "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?"
+    private static let insertSQL: String = {
         let placeholders = Array(repeating: "?", count: Ticket.columnNames.count).joined(separator: ", ")
-        try db.cachedStatement(sql: "INSERT INTO ticket (\(Ticket.columns())) VALUES (\(placeholders))")
-            .execute(arguments: StatementArguments(ticket.databaseValues))
+        return "INSERT INTO ticket (\(Ticket.columns())) VALUES (\(placeholders))"
+    }()
+
+    static func insert(_ ticket: Ticket, _ db: Database) throws {
+        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(ticket.databaseValues))
         try writeCoUnits(ticket, db)
     }
 

@@ -42,9 +42,9 @@ public struct VarlinkCall: Sendable, Hashable {
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            value = try JSONParser.parse(bytes)
         } catch {
-            throw .invalidParameter("message", reason: "not valid JSON")
+            throw .invalidParameter("message", reason: "not valid JSON (\(error))")
         }
         guard let object = value.objectValue else { throw .invalidParameter("message", reason: "not a JSON object") }
         guard let method = object["method"]?.stringValue, !method.isEmpty else {

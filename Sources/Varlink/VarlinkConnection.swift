@@ -61,11 +61,12 @@ public final class VarlinkConnection {
 
     deinit { close(fd) }
 
-    /// Sends raw bytes as they are (tests use this for malformed input).
+    /// Sends raw bytes as they are (tests use this for malformed input). A daemon that has
+    /// gone away is an error (`MSG_NOSIGNAL`: never SIGPIPE, which would kill the client).
     public func send(raw bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ConnectionError.io(errno: errno)

@@ -35,7 +35,7 @@ public struct VarlinkReply: Sendable, Hashable {
 
     /// Decodes a reply message (without its NUL terminator).
     public init(decoding bytes: some Collection<UInt8>) throws {
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        let value = try JSONParser.parse(bytes)
         guard let object = value.objectValue else { throw VarlinkError.invalidParameter("message", reason: "not a JSON object") }
         self.parameters = object["parameters"]?.objectValue ?? [:]
         self.error = object["error"]?.stringValue

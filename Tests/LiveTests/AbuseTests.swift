@@ -176,3 +176,17 @@ struct AbuseTests {
         #expect(try daemon.call("org.hotline.Dispatch.Status").error == nil)
     }
 }
+
+@Suite("The fuzz corpus")
+struct FuzzCorpusTests {
+    @Test("Every input of the seed corpus (and every crash the fuzzer found) goes through the decoders without a crash")
+    func replay() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("FuzzCorpus").path
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: corpus).count
+        let result = try ProcessResult.run(BuildProducts.directory + "/hotline-fuzz", [corpus])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "replayed \(inputs) inputs\n")
+        #expect(inputs >= 10)
+    }
+}
