@@ -23,12 +23,13 @@ public struct CallHandler: Sendable {
     public let hub: NoticeHub
     /// Runs SLA sweeps (for `SetTime`).
     public let sweeper: Sweeper
-    /// Wakes the SLA clock after a change that may have set an earlier deadline.
-    public let wakeClock: @Sendable () -> Void
+    /// Tells the SLA clock the earliest moment a changed ticket needs it (it wakes only when
+    /// that is earlier than what it sleeps for).
+    public let wakeClock: @Sendable (Date) -> Void
 
     /// Creates a handler.
     public init(store: TicketStore, configuration: ConfigurationBox, clock: DaemonClock, logger: Logger,
-                hub: NoticeHub, sweeper: Sweeper, wakeClock: @escaping @Sendable () -> Void, startedAt: Date = Date()) {
+                hub: NoticeHub, sweeper: Sweeper, wakeClock: @escaping @Sendable (Date) -> Void, startedAt: Date = Date()) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -246,13 +247,16 @@ public struct CallHandler: Sendable {
         "Reply": .reply, "Rate": .rate, "Callback": .callback, "Merge": .merge, "Supervise": .supervise,
     ]
 
-    /// After a commit: log the events, send the notices, wake the clock for new deadlines.
+    /// After a commit: log the events, send the notices, tell the clock of new deadlines.
     private func committed(_ transition: Transition, by caller: Caller, at now: Date) {
         for event in transition.events {
             TicketLog.event(event, of: transition.ticket, actorUid: caller.uid, logger: logger)
         }
         hub.publish(transition.notices)
         sweeper.checkCalendarCoverage(of: transition.ticket, at: now)
-        wakeClock()
+        let warnAt = configuration.current.sla.warnAt
+        if let earliest = transition.ticket.runningDeadlines(warnFraction: warnAt).compactMap(\.nextCheck).min() {
+            wakeClock(earliest)
+        }
     }
 }

@@ -3,11 +3,13 @@ import HotlineCore
 import HotlineStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The SLA clock as a service: sleeps until the next deadline that matters (read from the
-/// index, never by scanning tickets), sweeps, and sends the notices. A change that sets an
-/// earlier deadline wakes it (``kick()``). With the manual clock it never sleeps on wall
-/// time: `SetTime` sweeps instead.
+/// index, never by scanning tickets), sweeps, and sends the notices. A change that sets a
+/// deadline earlier than the one it sleeps for wakes it (``kick(forDeadlineAt:)``); other
+/// changes leave it asleep, so a busy hour of submissions costs the clock nothing. With the
+/// manual clock it never sleeps on wall time: `SetTime` sweeps instead.
 public final class SLAClockService: Service, Sendable {
     /// The longest sleep: a re-check of the index, in case the system clock was changed.
     public static let maximumSleep: Duration = .seconds(60)
@@ -16,6 +18,9 @@ public final class SLAClockService: Service, Sendable {
     private let clock: DaemonClock
     private let logger: Logger
     private let wakeup = Wakeup()
+    /// Until when the clock sleeps; nil while it is awake (sweeping or reading the index),
+    /// when any new deadline must make it look again.
+    private let sleepingUntil = Mutex<Date?>(nil)
 
     /// Creates the service.
     public init(sweeper: Sweeper, clock: DaemonClock, logger: Logger) {
@@ -24,9 +29,11 @@ public final class SLAClockService: Service, Sendable {
         self.logger = logger
     }
 
-    /// Wakes the clock to re-read the next deadline.
-    public func kick() {
-        wakeup.signal()
+    /// A ticket now needs the clock at `date`: wakes it when that is earlier than what it
+    /// sleeps for (or when it is awake and may have read the index before this change).
+    public func kick(forDeadlineAt date: Date) {
+        let wake = sleepingUntil.withLock { until in until.map { date < $0 } ?? true }
+        if wake { wakeup.signal() }
     }
 
     /// Runs until graceful shutdown.
@@ -51,7 +58,11 @@ public final class SLAClockService: Service, Sendable {
                     wait = .seconds(5)
                 }
                 // Sleep until the deadline or a kick, whichever comes first.
+                let until = self.clock.now().addingTimeInterval(Double(wait.components.seconds)
+                                                               + Double(wait.components.attoseconds) / 1e18)
+                self.sleepingUntil.withLock { $0 = until }
                 await self.wakeup.wait(timeout: wait)
+                self.sleepingUntil.withLock { $0 = nil }
             }
         }
     }

@@ -10,6 +10,10 @@ enum Schema {
         migrator.registerMigration("v1-tickets-and-events") { db in
             try db.execute(sql: v1)
         }
+        // Ticket numbers are read from the tickets and counted in memory (TicketStore.nextID).
+        migrator.registerMigration("v2-ticket-numbers-from-ids") { db in
+            try db.execute(sql: "DROP TABLE ticketSequence")
+        }
         return migrator
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HotlineCore
+import Synchronization
 
 /// The SQLite store. It owns the one writer; every public method that changes state is one
 /// transaction that writes the ticket and its events together, named for its intent.
@@ -14,6 +15,8 @@ public final class TicketStore: Sendable {
     private let pool: DatabasePool
     /// Submit and the ticket commands go through group commit.
     private let committer: GroupCommitter
+    /// The last ticket number handed out per day (`20261129` → 42); only the writer uses it.
+    private let lastNumbers = Mutex<[String: Int]>([:])
 
     /// The connection pool for reads (WAL readers never wait for the writer).
     var reader: any DatabaseReader { pool }
@@ -78,7 +81,7 @@ public final class TicketStore: Sendable {
                 return SubmitResult(ticket: existing, created: false,
                                     possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [], notices: [])
             }
-            let id = try Self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
+            let id = try self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
             let transition = lifecycle.submit(submission, id: id, by: caller, at: now)
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
@@ -199,14 +202,22 @@ public final class TicketStore: Sendable {
             .map { try Ticket(row: $0) }
     }
 
-    static func nextID(_ db: Database, day: LocalDate) throws -> String {
+    /// The next readable id of `day` (`20261129-0042`). The last number of each day is
+    /// kept in memory once read from the tickets themselves, so handing out an id costs no
+    /// statement; a call rolled back leaves a gap, which is harmless (ids are opaque).
+    func nextID(_ db: Database, day: LocalDate) throws -> String {
         let key = Self.digits(day.year, 4) + Self.digits(day.month, 2) + Self.digits(day.day, 2)
-        let last = try Int.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO ticketSequence (day, last) VALUES (?, 1)
-            ON CONFLICT (day) DO UPDATE SET last = last + 1
-            RETURNING last
-            """), arguments: [key])!
-        return key + "-" + Self.digits(last, 4)
+        let known = lastNumbers.withLock { $0[key] }
+        let last: Int
+        if let known {
+            last = known
+        } else {
+            last = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT coalesce(max(CAST(substr(id, 10) AS INTEGER)), 0) FROM ticket WHERE id >= ? AND id < ?
+                """), arguments: [key + "-", key + "."]) ?? 0
+        }
+        lastNumbers.withLock { $0[key] = last + 1 }
+        return key + "-" + Self.digits(last + 1, 4)
     }
 
     /// `value` in decimal, zero-padded to at least `width` digits (`String(format:)` costs

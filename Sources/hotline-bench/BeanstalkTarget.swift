@@ -17,6 +17,8 @@ struct BeanstalkConnection: LoadConnection {
     }()
     static let inserted = Array("INSERTED ".utf8)
 
+    func close() { stream.close() }
+
     mutating func roundTrip(_ sequence: Int) throws {
         try stream.write(Self.request)
         let reply = try stream.read(until: Array("\r\n".utf8))

@@ -22,6 +22,8 @@ struct HotlineConnection: LoadConnection {
     static let suffix = Array(#""}}"#.utf8) + [0]
     static let errorMarker = Array(#""error""#.utf8)
 
+    func close() { stream.close() }
+
     mutating func roundTrip(_ sequence: Int) throws {
         try stream.write(prefix + Array(String(sequence).utf8) + Self.suffix)
         let reply = try stream.read(until: [0])

@@ -73,6 +73,7 @@ struct LoadRun {
                     }
                     if let interval { due += interval }
                 }
+                connection.close()
                 merged.withLock {
                     $0.histogram.add(histogram)
                     $0.completed += completed

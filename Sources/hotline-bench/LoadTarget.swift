@@ -15,6 +15,8 @@ protocol LoadTarget: Sendable {
 protocol LoadConnection {
     /// Sends request `sequence` and waits for its answer; throws when the server refused it.
     mutating func roundTrip(_ sequence: Int) throws
+    /// Hangs up.
+    func close()
 }
 
 /// A load generator failure, with what was being done.

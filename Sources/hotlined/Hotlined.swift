@@ -84,7 +84,7 @@ struct Hotlined: AsyncParsableCommand {
         let sweeper = Sweeper(store: store, configuration: box, hub: hub, logger: logger)
         let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
         let handler = CallHandler(store: store, configuration: box, clock: clock, logger: logger,
-                                  hub: hub, sweeper: sweeper, wakeClock: { slaClock.kick() })
+                                  hub: hub, sweeper: sweeper, wakeClock: { slaClock.kick(forDeadlineAt: $0) })
         let endpoint: VarlinkListener.Endpoint = ListenFDs.take().map { .inherited($0) }
             ?? .path(configuration.daemon.socket, mode: configuration.daemon.socketMode)
         let started = configuration

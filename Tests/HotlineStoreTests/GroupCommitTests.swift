@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import Testing
+@testable import HotlineCore
+@testable import HotlineStore
+
+@Suite("Group commit")
+struct GroupCommitTests {
+    @Test("Calls that arrive together commit together; one call's refusal fails only that call")
+    func refusalsStayAlone() async throws {
+        let f = try StoreFixture()
+        let first = try await f.store.submit(Submission(channel: .hotline, submissionId: "k", content: "停水"),
+                                             lifecycle: f.lifecycle, by: admin, at: noon)
+        let before = f.store.groupCommitStatistics
+        let store = f.store, lifecycle = f.lifecycle
+        // 200 submissions at once, every tenth repeating key "k" with other content (a conflict).
+        let outcomes = await withTaskGroup(of: (Int, Result<String, any Error>).self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    let submission = n % 10 == 0
+                        ? Submission(channel: .hotline, submissionId: "k", content: "别的内容 \(n)")
+                        : Submission(channel: .hotline, submissionId: "g-\(n)", content: "停水 \(n)")
+                    do {
+                        let result = try await store.submit(submission, lifecycle: lifecycle, by: admin, at: noon)
+                        return (n, .success(result.ticket.id))
+                    } catch {
+                        return (n, .failure(error))
+                    }
+                }
+            }
+            var all: [Int: Result<String, any Error>] = [:]
+            for await (n, outcome) in group { all[n] = outcome }
+            return all
+        }
+        let after = f.store.groupCommitStatistics
+        #expect(after.calls - before.calls == 200, "every call, refused or not, was answered from a committed group")
+        #expect(after.groups - before.groups < 180, "the calls were grouped: \(after.groups - before.groups) transactions")
+        var ids: Set<String> = []
+        for (n, outcome) in outcomes {
+            switch outcome {
+            case .success(let id):
+                #expect(n % 10 != 0)
+                ids.insert(id)
+            case .failure(let error):
+                #expect(n % 10 == 0)
+                #expect(error as? HotlineError == .submissionConflict(id: first.ticket.id))
+            }
+        }
+        #expect(ids.count == 180)
+        let stored = try await DatabaseQueue(path: f.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket") }
+        #expect(stored == 181)
+        let events = try await DatabaseQueue(path: f.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event") }
+        #expect(events == 181 * 2)
+    }
+
+    @Test("After a restart the ticket numbers of the day go on from the stored tickets")
+    func numbersAfterRestart() async throws {
+        let f = try StoreFixture()
+        for n in 1...3 {
+            _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "\(n)", content: "停水"),
+                                         lifecycle: f.lifecycle, by: admin, at: noon)
+        }
+        let reopened = try TicketStore(path: f.path)
+        let next = try await reopened.submit(Submission(channel: .hotline, submissionId: "4", content: "停水"),
+                                             lifecycle: f.lifecycle, by: admin, at: noon)
+        #expect(next.ticket.id == "20260921-0004")
+    }
+}
