@@ -31,6 +31,7 @@ extension TicketStore {
             var result = SweepResult(examined: rows.count, changed: [], notices: [])
             var changedTickets: [String: Ticket] = [:]
             var rollup = RollupDeltas()
+            var writes = SweepWrites()
             for row in rows {
                 var ticket = try Ticket(row: row, startingAt: 5)
                 if let updated = changedTickets[ticket.id] { ticket = updated }
@@ -39,29 +40,33 @@ extension TicketStore {
                 let deadline = Deadline(kind: kind, start: Date(millis: row[1]), due: Date(millis: row[3]),
                                         warnAt: Date(millis: row[2]), state: state)
                 let outcome = clock.fire(deadline, of: ticket, at: now)
-                try db.cachedStatement(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?")
-                    .execute(arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
-                if outcome.ticket != ticket || !outcome.events.isEmpty {
-                    var flagsOnly = outcome.ticket
-                    (flagsOnly.overdue, flagsOnly.unitOverdue, flagsOnly.resolveOverdue) = (ticket.overdue, ticket.unitOverdue, ticket.resolveOverdue)
-                    if flagsOnly == ticket {
-                        // Overdue: only the flags change, so only they are written (no index
-                        // entries move).
-                        try db.cachedStatement(sql: "UPDATE ticket SET overdue = ?, unitOverdue = ?, resolveOverdue = ? WHERE id = ?")
-                            .execute(arguments: [outcome.ticket.overdue, outcome.ticket.unitOverdue, outcome.ticket.resolveOverdue, ticket.id])
-                    } else {
-                        try Self.update(outcome.ticket, db, coUnitsChanged: false)
-                    }
-                    rollup.add(from: ticket, to: outcome.ticket, calendar: calendar)
+                result.notices += outcome.notices
+                var flagsOnly = outcome.ticket
+                (flagsOnly.overdue, flagsOnly.unitOverdue, flagsOnly.resolveOverdue) = (ticket.overdue, ticket.unitOverdue, ticket.resolveOverdue)
+                if flagsOnly == ticket {
+                    // Due-soon (nothing but the deadline changes) or overdue (the flags and an
+                    // event): gathered and written together at the end of the batch.
+                    writes.deadline(of: ticket.id, outcome.deadline)
+                    guard outcome.ticket != ticket || !outcome.events.isEmpty else { continue }
+                    writes.overdueFlags(of: outcome.ticket)
+                    writes.append(outcome.events, to: ticket.id)
+                } else {
+                    // A status change (the rating window closing): written at once, after what
+                    // was gathered, because it rewrites the ticket's deadline rows.
+                    try writes.flush(db)
+                    try db.cachedStatement(sql: "UPDATE deadline SET state = ?, nextCheck = ? WHERE ticketId = ? AND kind = ?")
+                        .execute(arguments: [outcome.deadline.state.rawValue, outcome.deadline.nextCheck?.millis, ticket.id, kind.rawValue])
+                    try Self.update(outcome.ticket, db, coUnitsChanged: false)
                     try Self.append(outcome.events, to: ticket.id, db)
                     if outcome.ticket.status != ticket.status {
                         try Self.syncDeadlines(of: outcome.ticket, warnFraction: warnFraction, db)
                     }
-                    changedTickets[ticket.id] = outcome.ticket
-                    result.changed.append(Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices))
                 }
-                result.notices += outcome.notices
+                rollup.add(from: ticket, to: outcome.ticket, calendar: calendar)
+                changedTickets[ticket.id] = outcome.ticket
+                result.changed.append(Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices))
             }
+            try writes.flush(db)
             try rollup.write(db)
             return result
         }

@@ -36,7 +36,7 @@ struct TicketStoreTests {
     func durability() throws {
         let f = try StoreFixture()
         #expect(try f.store.synchronousMode() == 2)
-        #expect(try f.store.appliedMigrations() == ["v1-tickets-and-events", "v2-ticket-numbers-from-ids"])
+        #expect(try f.store.appliedMigrations() == ["v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index"])
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
