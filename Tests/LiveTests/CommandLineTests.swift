@@ -142,6 +142,26 @@ struct CommandLineTests {
         }
     }
 
+    @Test("explain once overdue (the lead unit only); watch refused to a stranger")
+    func explainAndWatch() throws {
+        let daemon = try startedDaemon()
+        try daemon.call("org.hotline.Testing.SetTime", ["now": "2026-10-12T09:00:00+08:00"]).expectSuccess()
+        let id = try submitted(daemon, "e-1")
+        #expect(try ctl(daemon, .water, ["claim", id]).status == 0)
+        try daemon.call("org.hotline.Testing.SetTime", ["now": "2026-12-01T09:00:00+08:00"]).expectSuccess()
+        let listed = try ctl(daemon, .water, ["list", "--overdue"])
+        #expect(listed.stdout.contains(id) && listed.stdout.contains("OVERDUE"), "\(listed.stdout)")
+        #expect(try ctl(daemon, .gas, ["explain", id, "--reason", "x"]).status == Exit.permission)
+        let explained = try ctl(daemon, .water, ["explain", id, "--reason", "-"], input: "主管道更换需要协调停水时间")
+        #expect(explained.status == 0, "\(explained.stderr)")
+        let history = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue ?? []
+        #expect(history.contains { $0["note"] == "主管道更换需要协调停水时间" })
+
+        let watch = try ctl(daemon, .stranger, ["watch", "--no-reconnect"])
+        #expect(watch.status == Exit.permission, "\(watch.stderr)")
+        #expect(watch.stderr.contains("may not watch notices"))
+    }
+
     @Test("list: a table for people, JSON for scripts; a unit sees its own tickets")
     func list() throws {
         let daemon = try startedDaemon()
