@@ -83,10 +83,11 @@ extension TicketStore {
     /// Makes the `deadline` rows of a ticket match its running deadlines: a deadline whose
     /// due time is unchanged keeps its state (so its notices are not sent twice); a new or
     /// moved one starts `open`; one no longer running is removed.
-    static func syncDeadlines(of ticket: Ticket, warnFraction: Double, _ db: Database) throws {
+    /// A new ticket (`isNew`) has no rows yet, so they are not looked up.
+    static func syncDeadlines(of ticket: Ticket, warnFraction: Double, isNew: Bool = false, _ db: Database) throws {
         let wanted = ticket.runningDeadlines(warnFraction: warnFraction)
-        let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, dueAt FROM deadline WHERE ticketId = ?"),
-                                        arguments: [ticket.id])
+        let existing = isNew ? [] : try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, dueAt FROM deadline WHERE ticketId = ?"),
+                                                     arguments: [ticket.id])
         var existingDue: [String: Int64] = [:]
         for row in existing { existingDue[row["kind"]] = row["dueAt"] }
         for deadline in wanted {

@@ -85,7 +85,7 @@ public final class TicketStore: Sendable {
             let transition = lifecycle.submit(submission, id: id, by: caller, at: now)
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
-            try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
+            try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, isNew: true, db)
             try Self.rollUp(from: nil, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
             return SubmitResult(ticket: transition.ticket, created: true,
                                 possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
