@@ -24,7 +24,7 @@ public struct ErrorSentence: Sendable, Hashable {
             status = ExitStatus.notFound
         case "InvalidTransition":
             let statusName = text("status")
-            if let operation = Self.operation(of: member) {
+            if let operation = HotlineOperation(method: member) {
                 let allowed = TicketStatus.allCases.filter { Lifecycle.allowedStatuses(for: operation).contains($0) }
                 let list = Self.orList(allowed.map(\.rawValue))
                 let article = list.first.map { "aeiou".contains($0) } == true ? "an" : "a"
@@ -40,7 +40,7 @@ public struct ErrorSentence: Sendable, Hashable {
                 + "give a new --submission-id for a new request (the same content repeats the old one)"
             status = ExitStatus.conflict
         case "PermissionDenied":
-            self.text = "permission denied: uid \(uid) may not \(Self.operation(of: member).map(Self.verb) ?? member); "
+            self.text = "permission denied: uid \(uid) may not \(HotlineOperation(method: member).map(Self.verb) ?? member); "
                 + "ask the administrator to give this account the right role in hotlined.toml"
             status = ExitStatus.permission
         case "InvalidParameter":
@@ -61,16 +61,6 @@ public struct ErrorSentence: Sendable, Hashable {
             self.text = "\(name)\(details.isEmpty ? "" : " " + details)"
             status = ExitStatus.failed
         }
-    }
-
-    /// The operation a method performs.
-    static func operation(of member: String) -> HotlineOperation? {
-        [
-            "Dispatch": .dispatch, "Claim": .claim, "Progress": .progress, "Return": .return,
-            "RequestExtension": .requestExtension, "DecideExtension": .decideExtension, "ExplainOverdue": .explainOverdue,
-            "Reply": .reply, "Rate": .rate, "Callback": .callback, "Merge": .merge, "Supervise": .supervise,
-            "Submit": .submit, "Get": .get, "List": .list, "Stats": .stats, "Watch": .watch, "SetTime": .setTime,
-        ][member]
     }
 
     static func action(_ operation: HotlineOperation) -> String {

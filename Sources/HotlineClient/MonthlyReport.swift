@@ -82,8 +82,8 @@ public struct MonthlyReport: Sendable {
     }
 
     private static func shown(_ field: String, _ value: JSONValue?) -> String {
+        if field.hasSuffix("Rate") { return TicketText.percent(value) }
         guard let value, let number = value.numberValue else { return "–" }
-        if field.hasSuffix("Rate") { return String(format: "%.1f%%", number * 100) }
         if field == "score" { return String(format: "%.2f", number) }
         return String(Int(number))
     }

@@ -53,6 +53,18 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     static let reading: Set<HotlineOperation> = [.get, .list, .stats, .watch]
     /// Operations anybody may call.
     static let open: Set<HotlineOperation> = [.getInfo, .getInterfaceDescription, .status]
+    /// The operations that change one ticket through the lifecycle (one method each).
+    public static let ticketChanges: Set<HotlineOperation> = [
+        .dispatch, .claim, .progress, .return, .requestExtension, .decideExtension, .explainOverdue,
+        .reply, .rate, .callback, .merge, .supervise,
+    ]
+
+    /// The operation of an interface method, by the method's name (`RequestExtension` →
+    /// ``requestExtension``); nil for a name that is no operation.
+    public init?(method member: String) {
+        guard let first = member.first, first.isUppercase else { return nil }
+        self.init(rawValue: first.lowercased() + member.dropFirst())
+    }
 }
 
 extension Role {

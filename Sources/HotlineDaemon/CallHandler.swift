@@ -228,7 +228,9 @@ public struct CallHandler: Sendable {
             ]
 
         default:
-            guard let operation = Self.operations[call.member] else { throw VarlinkError.methodNotFound(call.method) }
+            guard let operation = HotlineOperation(method: call.member), HotlineOperation.ticketChanges.contains(operation) else {
+                throw VarlinkError.methodNotFound(call.method)
+            }
             try require(operation, caller)
             guard let (id, command) = try Requests.command(call.member, call.parameters) else {
                 throw VarlinkError.methodNotFound(call.method)
@@ -239,13 +241,6 @@ public struct CallHandler: Sendable {
             return ["ticket": transition.ticket.wireValue(in: timeZone, masked: masked)]
         }
     }
-
-    /// The ticket-changing methods and their operations.
-    static let operations: [String: HotlineOperation] = [
-        "Dispatch": .dispatch, "Claim": .claim, "Progress": .progress, "Return": .return,
-        "RequestExtension": .requestExtension, "DecideExtension": .decideExtension, "ExplainOverdue": .explainOverdue,
-        "Reply": .reply, "Rate": .rate, "Callback": .callback, "Merge": .merge, "Supervise": .supervise,
-    ]
 
     /// After a commit: log the events, send the notices, tell the clock of new deadlines.
     private func committed(_ transition: Transition, by caller: Caller, at now: Date) {

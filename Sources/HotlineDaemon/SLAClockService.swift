@@ -58,8 +58,7 @@ public final class SLAClockService: Service, Sendable {
                     wait = .seconds(5)
                 }
                 // Sleep until the deadline or a kick, whichever comes first.
-                let until = self.clock.now().addingTimeInterval(Double(wait.components.seconds)
-                                                               + Double(wait.components.attoseconds) / 1e18)
+                let until = self.clock.now().addingTimeInterval(wait / .seconds(1))
                 self.sleepingUntil.withLock { $0 = until }
                 await self.wakeup.wait(timeout: wait)
                 self.sleepingUntil.withLock { $0 = nil }

@@ -20,14 +20,9 @@ public final class NoticeWatcher {
     public init(_ daemon: TestDaemon, as identity: Identity?) throws {
         let process = Process()
         let command = [BuildProducts.hotlinectl, "--socket", daemon.socket, "watch", "--json"]
-        if let identity {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            let groups = identity.groups.isEmpty ? ["--clear-groups"] : ["--groups=" + identity.groups.map(String.init).joined(separator: ",")]
-            process.arguments = ["--reuid=\(identity.uid)", "--regid=\(identity.gid)"] + groups + command
-        } else {
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst())
-        }
+        let (executable, arguments) = identity?.setpriv(command) ?? (command[0], Array(command.dropFirst()))
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -152,11 +152,8 @@ public final class TestDaemon: @unchecked Sendable {
     public func call(_ method: String, _ parameters: [String: JSONValue] = [:], as identity: Identity) throws -> VarlinkReply {
         let encoder = JSONEncoder()
         let json = String(decoding: try encoder.encode(JSONValue.object(parameters)), as: UTF8.self)
-        let groupArguments = identity.groups.isEmpty ? ["--clear-groups"] : ["--groups=" + identity.groups.map(String.init).joined(separator: ",")]
-        let result = try ProcessResult.run("/usr/bin/setpriv",
-            ["--reuid=\(identity.uid)", "--regid=\(identity.gid)"] + groupArguments
-                + [BuildProducts.hotlinectl, "--socket", socket, "call", "--raw-errors", method, "-"],
-            input: json)
+        let command = identity.setpriv([BuildProducts.hotlinectl, "--socket", socket, "call", "--raw-errors", method, "-"])
+        let result = try ProcessResult.run(command.executable, command.arguments, input: json)
         // `call --raw-errors` prints {"error": NAME?, "parameters": {…}} for success and failure alike.
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8)),
               let parameters = value["parameters"]?.objectValue else {
@@ -197,6 +194,13 @@ public struct Identity: Sendable, Hashable {
     public static let gas = Identity(uid: 2003)
     /// Nobody the configuration knows.
     public static let stranger = Identity(uid: 3999)
+
+    /// `setpriv` and its options that run `command` as this identity (real uid and gid, and
+    /// no supplementary groups but ``groups``).
+    public func setpriv(_ command: [String]) -> (executable: String, arguments: [String]) {
+        let groupArguments = groups.isEmpty ? ["--clear-groups"] : ["--groups=" + groups.map(String.init).joined(separator: ",")]
+        return ("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(gid)"] + groupArguments + command)
+    }
 }
 
 /// Why a test daemon could not be used.

@@ -43,7 +43,7 @@ struct Watch: ParsableCommand {
                         backoff = Self.firstBackoff
                     }
                     guard let notice = reply.parameters["notice"] else { continue }
-                    emit(global.json ? Self.compact(notice) : text.notice(notice))
+                    emit(global.json ? String(decoding: notice.serialized, as: UTF8.self) : text.notice(notice))
                 }
             } catch {
                 if noReconnect {
@@ -56,12 +56,6 @@ struct Watch: ParsableCommand {
                 backoff = min(backoff * 2, Self.longestBackoff)
             }
         }
-    }
-
-    static func compact(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
     }
 
     /// Writes a line straight through, so that a pipe sees each notice as it comes.

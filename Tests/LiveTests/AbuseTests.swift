@@ -7,52 +7,6 @@ import Varlink
 import Glibc
 #endif
 
-/// A raw client socket that sends whatever it is given.
-struct RawClient {
-    let fd: Int32
-
-    init(_ path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-        }
-    }
-
-    /// Writes what it can (the daemon may close first); never blocks on a full socket for long.
-    func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, min(65_536, bytes.count - offset), Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            offset += n
-        }
-    }
-
-    /// Whether the daemon has closed the connection (read returns EOF or an error) within `seconds`.
-    func closedByPeer(within seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) > 0 else { continue }
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return true }
-        }
-        return false
-    }
-
-    func hangUp() { close(fd) }
-}
-
 @Suite("Abuse: garbage, floods, slow clients and connection limits", .serialized)
 struct AbuseTests {
     @Test("500 connections of garbage, oversize frames and half messages; a good client keeps getting answers")
@@ -81,18 +35,18 @@ struct AbuseTests {
         }
         good.start()
 
-        var clients: [RawClient] = []
+        var clients: [VarlinkConnection] = []
         for n in 0..<500 {
-            let client = try RawClient(daemon.socket)
-            client.send(kinds[n % kinds.count])
+            let client = try daemon.connect()
+            try? client.send(raw: kinds[n % kinds.count])   // the daemon may close before it has all
             clients.append(client)
         }
         // Complete garbage is answered and closed by the daemon; half messages are dropped when
         // the client hangs up.
         for (n, client) in clients.enumerated() where n % kinds.count != 3 {
-            #expect(client.closedByPeer(within: 5), "connection \(n) (kind \(n % kinds.count)) left open")
+            #expect(client.waitForClose(timeoutMilliseconds: 5000), "connection \(n) (kind \(n % kinds.count)) left open")
         }
-        for client in clients { client.hangUp() }
+        clients.removeAll()   // hang up
         flooding.withLock { $0 = false }
         usleep(50_000)
 
@@ -109,14 +63,14 @@ struct AbuseTests {
     func slowloris() throws {
         let daemon = try startedDaemon(config: TestDaemon.standardConfig.replacingOccurrences(
             of: "socket_mode = \"0666\"", with: "socket_mode = \"0666\"\nmessage_timeout = 2"))
-        let slow = try RawClient(daemon.socket)
+        let slow = try daemon.connect()
         let message = Array(#"{"method":"org.hotline.Dispatch.Status"}"#.utf8) + [0]
         let start = Date()
         var closedAfter: Double?
         for byte in message {
-            slow.send([byte])
+            try? slow.send(raw: [byte])   // the daemon may have closed already
             #expect(try daemon.call("org.hotline.Dispatch.Status").error == nil)
-            if slow.closedByPeer(within: 0.4) {
+            if slow.waitForClose(timeoutMilliseconds: 400) {
                 closedAfter = Date().timeIntervalSince(start)
                 break
             }
@@ -154,8 +108,8 @@ struct AbuseTests {
                 answered.append(False)
         print(json.dumps(answered))
         """
-        let result = try ProcessResult.run("/usr/bin/setpriv",
-            ["--reuid=1001", "--regid=1001", "--clear-groups", "/usr/bin/python3", "-c", script])
+        let asOperator = Identity.operator.setpriv(["/usr/bin/python3", "-c", script])
+        let result = try ProcessResult.run(asOperator.executable, asOperator.arguments)
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[true, true, true, false, false]",
                 "\(result.stdout) \(result.stderr)")
         #expect(daemon.log.contains("connection refused: over the connection limit"))

@@ -10,10 +10,8 @@ import Glibc
 /// configuration for unit names.
 func ctl(_ daemon: TestDaemon, _ identity: Identity?, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
     let command = [BuildProducts.hotlinectl, "--socket", daemon.socket, "--config", daemon.configPath] + arguments
-    guard let identity else { return try ProcessResult.run(command[0], Array(command.dropFirst()), input: input) }
-    let groups = identity.groups.isEmpty ? ["--clear-groups"] : ["--groups=" + identity.groups.map(String.init).joined(separator: ",")]
-    return try ProcessResult.run("/usr/bin/setpriv", ["--reuid=\(identity.uid)", "--regid=\(identity.gid)"] + groups + command,
-                                 input: input)
+    let (executable, rest) = identity?.setpriv(command) ?? (command[0], Array(command.dropFirst()))
+    return try ProcessResult.run(executable, rest, input: input)
 }
 
 /// Exit statuses the contract's clients may rely on (sysexits.h).

@@ -23,12 +23,7 @@ struct DiskFullTests {
             let filler = path + "/filler"
             let fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             let block = [UInt8](repeating: 0x55, count: 64 * 1024)
-            var written = 0
-            while true {
-                let n = block.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-                if n <= 0 { break }
-                written += n
-            }
+            while block.withUnsafeBytes({ write(fd, $0.baseAddress!, $0.count) }) > 0 {}
             // Bytes left over from the last partial block.
             while block.withUnsafeBytes({ write(fd, $0.baseAddress!, 1) }) == 1 {}
             close(fd)
