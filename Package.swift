@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "hotline-fuzz",
             dependencies: [
-                "Varlink", "HotlineProtocol",
+                "Varlink", "HotlineProtocol", "HotlineCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

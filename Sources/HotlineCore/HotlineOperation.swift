@@ -59,6 +59,9 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
         .reply, .rate, .callback, .merge, .supervise,
     ]
 
+    /// The name of the interface method (`requestExtension` → `RequestExtension`).
+    public var method: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+
     /// The operation of an interface method, by the method's name (`RequestExtension` →
     /// ``requestExtension``); nil for a name that is no operation.
     public init?(method member: String) {

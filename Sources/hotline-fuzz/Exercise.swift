@@ -1,3 +1,4 @@
+import HotlineCore
 import HotlineProtocol
 import NIOCore
 import NIOEmbedded
@@ -8,8 +9,7 @@ import Varlink
 /// decoding, and the typed decoding of every method's parameters. Errors are the expected
 /// outcome for most inputs; a crash, a hang or a sanitizer report is a bug.
 enum Exercise {
-    static let methods = ["Dispatch", "Claim", "Progress", "Return", "RequestExtension", "DecideExtension", "ExplainOverdue",
-                          "Reply", "Rate", "Callback", "Merge", "Supervise"]
+    static let methods = HotlineOperation.ticketChanges.map(\.method).sorted()
 
     static func run(_ bytes: [UInt8]) {
         let channel = EmbeddedChannel()
