@@ -23,8 +23,10 @@ public final class Sweeper: Sendable {
         self.logger = logger
     }
 
-    /// Rows one sweep transaction handles.
-    public static let batchSize = 5000
+    /// Rows one sweep transaction handles. Small enough that submissions queued behind a
+    /// batch wait tens of milliseconds, not a whole sweep, and that a batch's tickets do not
+    /// raise the daemon's peak memory; large enough that the commits stay few.
+    public static let batchSize = 1000
 
     /// Sweeps for `now`, batch by batch, publishing each batch's notices as it commits;
     /// returns how many deadline rows it examined.

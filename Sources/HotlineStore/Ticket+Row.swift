@@ -22,10 +22,16 @@ extension Ticket {
     /// Decodes a row selected with ``columns``, whose ticket columns begin at `offset` (a
     /// query may select a few columns of its own first). Columns are read by position, in
     /// the order of ``columnNames``: a look-up by name costs more than the rest of the
-    /// decoding together on the sweep's hot path.
+    /// decoding together on the sweep's hot path. Every column type is read through
+    /// `StatementColumnConvertible`, which takes the value straight from SQLite when the row
+    /// comes from a cursor (no intermediate `DatabaseValue`).
     init(row: Row, startingAt offset: Int = 0) throws {
         var index = offset
-        func next<T: DatabaseValueConvertible>() -> T {
+        func next<T: DatabaseValueConvertible & StatementColumnConvertible>() -> T {
+            defer { index += 1 }
+            return row[index]
+        }
+        func nextOptional<T: DatabaseValueConvertible & StatementColumnConvertible>() -> T? {
             defer { index += 1 }
             return row[index]
         }
@@ -35,19 +41,19 @@ extension Ticket {
             return value
         }
         func nextOptionalEnum<T: RawRepresentable<String>>() -> T? {
-            (next() as String?).flatMap(T.init(rawValue:))
+            (nextOptional() as String?).flatMap(T.init(rawValue:))
         }
-        func nextDate() -> Date? { (next() as Int64?).map(Date.init(millis:)) }
+        func nextDate() -> Date? { (nextOptional() as Int64?).map(Date.init(millis:)) }
 
         let id: String = next()
         let channel: SubmissionChannel = try nextEnum("channel")
         let submissionId: String = next()
         let status: TicketStatus = try nextEnum("status")
         let priority: Priority = try nextEnum("priority")
-        let category: String? = next(), title: String? = next(), content: String = next()
-        let citizen = Citizen(name: next(), phone: next())
-        let location = Location(district: next(), address: next())
-        let unit: String? = next()
+        let category: String? = nextOptional(), title: String? = nextOptional(), content: String = next()
+        let citizen = Citizen(name: nextOptional(), phone: nextOptional())
+        let location = Location(district: nextOptional(), address: nextOptional())
+        let unit: String? = nextOptional()
         let coUnitsJSON: String = next()
         let receivedAt = Date(millis: next())
         self.init(id: id, channel: channel, submissionId: submissionId, status: status, priority: priority,
@@ -70,9 +76,9 @@ extension Ticket {
         extensionUntil = nextDate()
         extensionLongTerm = next()
         rating = nextOptionalEnum()
-        solved = next()
+        solved = nextOptional()
         callbackAttempts = next()
-        duplicateOf = next()
+        duplicateOf = nextOptional()
         closedAs = nextOptionalEnum()
         closedAt = nextDate()
         reopenedAt = nextDate()

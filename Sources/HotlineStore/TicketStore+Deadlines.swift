@@ -27,18 +27,25 @@ extension TicketStore {
     public func sweepBatch(at now: Date, warnFraction: Double, calendar: WorkCalendar, batchSize: Int = 5000) async throws -> SweepResult {
         let clock = SLAClock()
         return try await writer.write { db -> SweepResult in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.dueDeadlinesSQL), arguments: [now.millis, batchSize])
-            var result = SweepResult(examined: rows.count, changed: [], notices: [])
+            // Decoded while the statement steps (a cursor), then acted on: the writes below
+            // must not run while the select is still open on the same tables.
+            var due: [(ticket: Ticket, deadline: Deadline)] = []
+            due.reserveCapacity(batchSize)
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.dueDeadlinesSQL), arguments: [now.millis, batchSize])
+            while let row = try rows.next() {
+                let ticket = try Ticket(row: row, startingAt: 5)
+                guard let kind = DeadlineKind(rawValue: row[0] as String),
+                      let state = Deadline.State(rawValue: row[4] as String) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
+                due.append((ticket, Deadline(kind: kind, start: Date(millis: row[1] as Int64), due: Date(millis: row[3] as Int64),
+                                             warnAt: Date(millis: row[2] as Int64), state: state)))
+            }
+            var result = SweepResult(examined: due.count, changed: [], notices: [])
             var changedTickets: [String: Ticket] = [:]
             var rollup = RollupDeltas()
             var writes = SweepWrites()
-            for row in rows {
-                var ticket = try Ticket(row: row, startingAt: 5)
-                if let updated = changedTickets[ticket.id] { ticket = updated }
-                guard let kind = DeadlineKind(rawValue: row[0]),
-                      let state = Deadline.State(rawValue: row[4]) else { throw StoreError.corrupt("deadline row of \(ticket.id)") }
-                let deadline = Deadline(kind: kind, start: Date(millis: row[1]), due: Date(millis: row[3]),
-                                        warnAt: Date(millis: row[2]), state: state)
+            for (read, deadline) in due {
+                let ticket = changedTickets[read.id] ?? read
+                let kind = deadline.kind
                 let outcome = clock.fire(deadline, of: ticket, at: now)
                 result.notices += outcome.notices
                 var flagsOnly = outcome.ticket

@@ -21,6 +21,8 @@ struct SLABenchmark: AsyncParsableCommand {
     @Option(help: "The hotlined binary.") var hotlined: String
     @Option(help: "A scratch folder (the database is kept there between runs of the same size).") var directory: String
     @Option(help: "Repetitions of the Stats query.") var statsRuns = 5
+    @Option(help: "Record the daemon with `perf record -g` into this file during the simultaneous sweep only.")
+    var profile: String?
 
     static let units = ["water", "power", "gas", "housing", "urban", "transport", "environment", "market", "hr", "health"]
     static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
@@ -46,6 +48,9 @@ struct SLABenchmark: AsyncParsableCommand {
         let working = directory + "/run.db"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: working + suffix) }
         try FileManager.default.copyItem(atPath: database, toPath: working)
+        // Flush the copy: its dirty pages would otherwise be written back during the first
+        // commits and make them look slow.
+        sync()
 
         let socket = directory + "/bench.sock"
         let daemon = Process()
@@ -73,10 +78,23 @@ struct SLABenchmark: AsyncParsableCommand {
         let (warmup, _) = try timed("org.hotline.Testing.SetTime", ["now": time(passAt.addingTimeInterval(-1))])
         print(String(format: "sweep up to the instant (due-soon notices of earlier deadlines): %.1f ms", warmup))
         let before = try timed("org.hotline.Dispatch.Status", [:]).1.parameters["overdue"]?.intValue ?? 0
+        let recorder = try profile.map { try Self.startProfiler(of: daemon.processIdentifier, into: $0) }
+        // Meanwhile a second client submits in a closed loop: how long does a citizen's call
+        // wait while the sweep holds the writer?
+        let submitter = SubmitProbe(socket: socket)
+        submitter.start()
         let (sweep, _) = try timed("org.hotline.Testing.SetTime", ["now": time(passAt.addingTimeInterval(0.001))])
+        let probe = submitter.stop()
+        if let recorder {
+            var status: Int32 = 0
+            waitpid(recorder, &status, 0)
+        }
         let after = try timed("org.hotline.Dispatch.Status", [:]).1.parameters["overdue"]?.intValue ?? 0
         print(String(format: "sweep with %d deadlines passing at once: %.1f ms (SetTime round trip, %lld tickets became overdue)",
                      simultaneous, sweep, after - before))
+
+        print(String(format: "Submit during that sweep: %d answered, slowest %.1f ms, median %.1f ms",
+                     probe.count, probe.max() ?? 0, probe.sorted().dropFirst(probe.count / 2).first ?? 0))
 
         var statsTimes: [Double] = []
         let month: [String: JSONValue] = [
@@ -100,6 +118,27 @@ struct SLABenchmark: AsyncParsableCommand {
         scanTimes.sort()
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
         print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
+    }
+
+    /// Starts `perf record` on the daemon for the next 3 seconds and waits until it is recording.
+    /// Spawned with an empty signal mask: Foundation's `Process` passes on the calling thread's
+    /// blocked signals, and perf then never sees its child end.
+    static func startProfiler(of pid: Int32, into file: String) throws -> pid_t {
+        let arguments = ["perf", "record", "-q", "-F", "4000", "-g", "-p", String(pid), "-o", file, "--", "sleep", "3"]
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let status = posix_spawnp(&child, "perf", nil, &attributes, &argv, environ)
+        guard status == 0 else { throw ValidationError("perf could not be started: \(String(cString: strerror(status)))") }
+        usleep(700_000)
+        return child
     }
 
     /// Writes the tickets: received over the 10 days before t0, due over the 60 days after it,

@@ -20,8 +20,13 @@ struct Benchmark: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Connection counts for the closed loop.") var connections: [Int] = [1, 16, 64, 256]
     @Option(help: "Seconds per measurement.") var duration = 10.0
     @Option(help: "Repetitions of each measurement (the median is reported).") var runs = 3
-    @Option(help: "Requests per second offered in the open-loop case.") var rate = 2000.0
+    @Option(help: "Requests per second offered in the open-loop case (0 skips it).") var rate = 2000.0
     @Option(help: "Connections of the open-loop case.") var openConnections = 16
+
+    func validate() throws {
+        guard rate >= 0 else { throw ValidationError("--rate must be 0 (no open loop) or more") }
+        guard duration > 0, runs > 0 else { throw ValidationError("--duration and --runs must be positive") }
+    }
 
     func run() throws {
         // A server that closes a connection must show up as a failure, not kill the benchmark.
@@ -61,6 +66,13 @@ struct Benchmark: ParsableCommand {
             say(Self.row(count, ours, theirs))
         }
 
+        if rate > 0 { try openLoop(hotline: hotline, beanstalk: beanstalk, tag: tag) }
+        say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
+        say("tickets stored: \(try hotline.ticketCount())")
+    }
+
+    /// The open-loop case: `rate` submits a second offered whatever the answers take.
+    func openLoop(hotline: Daemon, beanstalk: Daemon?, tag: String) throws {
         say("\nopen loop: \(Int(rate)) Submit/s offered over \(openConnections) connections, \(Int(duration)) s")
         var open: [LoadResult] = []
         for run in 0..<runs {
@@ -77,8 +89,6 @@ struct Benchmark: ParsableCommand {
             say(String(format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
                          theirs.throughput, theirs.percentile(50), theirs.percentile(99), theirs.percentile(99.9)))
         }
-        say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
-        say("tickets stored: \(try hotline.ticketCount())")
     }
 
     static func row(_ connections: Int, _ ours: LoadResult, _ theirs: LoadResult?) -> String {
