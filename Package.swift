@@ -23,7 +23,11 @@ let package = Package(
         .target(name: "HotlineCore", swiftSettings: strict),
         .target(
             name: "HotlineStore",
-            dependencies: ["HotlineCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HotlineCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .target(

@@ -48,12 +48,7 @@ final class GroupCommitter: Sendable {
             let job = Job(
                 run: { db in
                     do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
-                        }
-                        let result = value!
+                        let result = try Self.inSavepoint(db) { try body(db) }
                         return { continuation.resume(returning: result) }
                     } catch let error as DatabaseError {
                         throw error
@@ -69,6 +64,26 @@ final class GroupCommitter: Sendable {
 
     /// Groups committed so far and the calls they held (for the benchmark and the tests).
     var statistics: (groups: Int, calls: Int) { groupSizes.withLock { $0 } }
+
+    /// Runs `body` in a savepoint of its own, rolled back (alone) when it throws. The
+    /// savepoint statements are prepared once and cached: `Database.inSavepoint` parses
+    /// them again for every call.
+    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT call").execute()
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT call").execute()
+            return value
+        } catch {
+            // After some errors (a full disk, an I/O error) SQLite has already rolled the
+            // whole transaction back, savepoint included: then only the error is left to report.
+            if db.isInsideTransaction {
+                try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT call").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT call").execute()
+            }
+            throw error
+        }
+    }
 
     private func enqueue(_ job: Job) {
         let schedule = queue.withLock { queue -> Bool in

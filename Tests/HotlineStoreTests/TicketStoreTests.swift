@@ -36,7 +36,9 @@ struct TicketStoreTests {
     func durability() throws {
         let f = try StoreFixture()
         #expect(try f.store.synchronousMode() == 2)
-        #expect(try f.store.appliedMigrations() == ["v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index"])
+        #expect(try f.store.appliedMigrations() == [
+            "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
+        ])
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
