@@ -22,10 +22,59 @@ public enum RFC3339 {
     }
 
     /// Formats an instant in `timeZone`, e.g. `2026-11-29T09:30:00+08:00` (milliseconds
-    /// are written only when there are any).
+    /// are written only when there are any; UTC is written `Z`). Written out by hand: a reply
+    /// carries a dozen times, and a Foundation format style per time cost ≈ 2 % of the
+    /// daemon's CPU per call.
     public static func format(_ date: Date, in timeZone: TimeZone) -> String {
-        let hasFraction = (date.timeIntervalSince1970 * 1000).rounded().truncatingRemainder(dividingBy: 1000) != 0
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, includingFractionalSeconds: hasFraction, timeZone: timeZone)
-        return style.format(date)
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let offset = timeZone.secondsFromGMT(for: date)
+        let local = millis.floorDivided(by: 1000) + Int64(offset)
+        let fraction = Int(millis - millis.floorDivided(by: 1000) * 1000)
+        let days = local.floorDivided(by: 86400)
+        let secondOfDay = Int(local - days * 86400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+
+        var text = ""
+        text.reserveCapacity(29)
+        func append(_ value: Int, width: Int) {
+            let digits = String(value)
+            if digits.utf8.count < width { text += String(repeating: "0", count: width - digits.utf8.count) }
+            text += digits
+        }
+        append(year, width: 4); text += "-"; append(month, width: 2); text += "-"; append(day, width: 2)
+        text += "T"
+        append(secondOfDay / 3600, width: 2); text += ":"; append(secondOfDay / 60 % 60, width: 2); text += ":"
+        append(secondOfDay % 60, width: 2)
+        if fraction != 0 { text += "."; append(fraction, width: 3) }
+        if offset == 0 {
+            text += "Z"
+        } else {
+            text += offset < 0 ? "-" : "+"
+            append(abs(offset) / 3600, width: 2); text += ":"; append(abs(offset) / 60 % 60, width: 2)
+        }
+        return text
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
+    /// `civil_from_days`).
+    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+}
+
+extension Int64 {
+    /// Division rounding towards minus infinity.
+    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }
