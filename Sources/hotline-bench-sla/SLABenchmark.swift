@@ -124,7 +124,7 @@ struct SLABenchmark: AsyncParsableCommand {
     /// Spawned with an empty signal mask: Foundation's `Process` passes on the calling thread's
     /// blocked signals, and perf then never sees its child end.
     static func startProfiler(of pid: Int32, into file: String) throws -> pid_t {
-        let arguments = ["perf", "record", "-q", "-F", "4000", "-g", "-p", String(pid), "-o", file, "--", "sleep", "3"]
+        let arguments = ["perf", "record", "-q", "-F", "2000", "--call-graph", "dwarf,16384", "-p", String(pid), "-o", file, "--", "sleep", "3"]
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
