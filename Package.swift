@@ -79,6 +79,7 @@ let package = Package(
             name: "hotline-bench-sla",
             dependencies: [
                 "HotlineCore", "HotlineStore", "Varlink",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

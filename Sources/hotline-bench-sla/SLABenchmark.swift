@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotlineCore
+import GRDB
 import HotlineStore
 import Varlink
 #if canImport(Glibc)
@@ -118,6 +119,46 @@ struct SLABenchmark: AsyncParsableCommand {
         scanTimes.sort()
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
         print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
+        kill(daemon.processIdentifier, SIGKILL)
+        let floor = try Self.sqlFloor(of: database, directory: directory, at: passAt.addingTimeInterval(0.001))
+        print(String(format: "the same %d changes as four set-based SQL statements (the floor for this schema): %.1f ms + commit %.1f ms",
+                     floor.changed, floor.statements, floor.commit))
+    }
+
+    /// The floor under the sweep on this schema and disk: the same durable changes for the
+    /// same instant (10,000 deadlines passed, tickets flagged, overdue events appended) as
+    /// four set-based statements straight in SQLite, no Swift per ticket, on a fresh copy
+    /// after the daemon's migrations, with the due rows read once beforehand (the daemon's
+    /// pages are warm from the earlier sweep too). Returns milliseconds for the statements
+    /// and for the commit.
+    static func sqlFloor(of database: String, directory: String, at instant: Date) throws -> (statements: Double, commit: Double, changed: Int) {
+        let copy = directory + "/floor.db"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        try FileManager.default.copyItem(atPath: database, toPath: copy)
+        sync()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+        _ = try TicketStore(path: copy)   // the daemon's migrations
+        let queue = try DatabaseQueue(path: copy)
+        return try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+            let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
+            let due = "SELECT ticketId, kind FROM deadline WHERE nextCheck IS NOT NULL AND nextCheck <= \(now) AND dueAt < \(now)"
+            _ = try Row.fetchAll(db, sql: "SELECT t.* FROM (\(due)) d JOIN ticket t ON t.id = d.ticketId")
+            let start = DispatchTime.now().uptimeNanoseconds
+            try db.execute(sql: """
+                BEGIN IMMEDIATE;
+                CREATE TEMP TABLE due AS \(due);
+                UPDATE deadline SET state = 'passed', nextCheck = NULL WHERE (ticketId, kind) IN (SELECT ticketId, kind FROM temp.due);
+                UPDATE ticket SET overdue = 1, unitOverdue = 1, resolveOverdue = 1 WHERE id IN (SELECT ticketId FROM temp.due);
+                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                    SELECT d.ticketId, \(now), 'overdue', 0, 'system', t.unit, d.kind FROM temp.due d JOIN ticket t ON t.id = d.ticketId;
+                """)
+            let changed = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.due") ?? 0
+            let written = DispatchTime.now().uptimeNanoseconds
+            try db.execute(sql: "COMMIT")
+            let committed = DispatchTime.now().uptimeNanoseconds
+            return (Double(written - start) / 1e6, Double(committed - written) / 1e6, changed)
+        }
     }
 
     /// Starts `perf record` on the daemon for the next 3 seconds and waits until it is recording.

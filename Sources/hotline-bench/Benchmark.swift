@@ -50,31 +50,36 @@ struct Benchmark: ParsableCommand {
         say("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | ratio |")
         say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sequence = 0
+        var answered = 0
         for count in connections {
-            func measure(_ target: any LoadTarget, on server: Daemon) throws -> LoadResult {
+            // A target per run: each run submits under its own tag, so that every run stores
+            // new tickets (a repeated submission id would measure the idempotent re-submission).
+            func measure(_ target: (Int) -> any LoadTarget, on server: Daemon) throws -> LoadResult {
                 var results: [LoadResult] = []
-                for _ in 0..<runs {
+                for run in 0..<runs {
                     let cpu = server.cpuSeconds()
-                    var result = try LoadRun(target: target, connections: count, duration: duration).run()
+                    var result = try LoadRun(target: target(run), connections: count, duration: duration).run()
                     result.serverCPU = server.cpuSeconds() - cpu
-                    if result.failures > 0 { throw LoadError(description: "\(target.name): \(result.firstFailure ?? "failures")") }
+                    if result.failures > 0 { throw LoadError(description: "\(result.target): \(result.firstFailure ?? "failures")") }
+                    if server.database != nil { answered += result.completed }
                     results.append(result)
                 }
                 return results.sorted { $0.throughput < $1.throughput }[results.count / 2]
             }
             sequence += 1
-            let ours = try measure(HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)"), on: hotline)
-            let theirs = try beanstalk.map { try measure(BeanstalkTarget(socket: $0.socket), on: $0) }
+            let ours = try measure({ HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)-\($0)") }, on: hotline)
+            let theirs = try beanstalk.map { server in try measure({ _ in BeanstalkTarget(socket: server.socket) }, on: server) }
             say(Self.row(count, ours, theirs))
         }
 
-        if rate > 0 { try openLoop(hotline: hotline, beanstalk: beanstalk, tag: tag) }
+        if rate > 0 { answered += try openLoop(hotline: hotline, beanstalk: beanstalk, tag: tag) }
         say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
-        say("tickets stored: \(try hotline.ticketCount())")
+        say("tickets stored: \(try hotline.ticketCount()) (Submits answered within the timed windows: \(answered); each is a new ticket)")
     }
 
-    /// The open-loop case: `rate` submits a second offered whatever the answers take.
-    func openLoop(hotline: Daemon, beanstalk: Daemon?, tag: String) throws {
+    /// The open-loop case: `rate` submits a second offered whatever the answers take. Returns
+    /// the Submits answered.
+    func openLoop(hotline: Daemon, beanstalk: Daemon?, tag: String) throws -> Int {
         say("\nopen loop: \(Int(rate)) Submit/s offered over \(openConnections) connections, \(Int(duration)) s")
         var open: [LoadResult] = []
         for run in 0..<runs {
@@ -91,6 +96,7 @@ struct Benchmark: ParsableCommand {
             say(String(format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
                          theirs.throughput, theirs.percentile(50), theirs.percentile(99), theirs.percentile(99.9)))
         }
+        return open.reduce(0) { $0 + $1.completed }
     }
 
     static func row(_ connections: Int, _ ours: LoadResult, _ theirs: LoadResult?) -> String {
