@@ -16,3 +16,15 @@ public struct Transition: Sendable, Hashable {
         self.notices = notices
     }
 }
+
+extension Transition {
+    /// The same transition for a ticket numbered `id`: a submission's routing and deadlines
+    /// are worked out before the store's write transaction, and only the number, which the
+    /// store hands out inside it, is filled in there.
+    public func identified(as id: String) -> Transition {
+        var copy = self
+        copy.ticket.id = id
+        for index in copy.notices.indices { copy.notices[index].ticketID = id }
+        return copy
+    }
+}

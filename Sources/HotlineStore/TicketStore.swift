@@ -71,7 +71,9 @@ public final class TicketStore: Sendable {
     /// idempotency key (`created: false`); a repeated key with other content is
     /// `submissionConflict`.
     public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
-        try await committer.write { db in
+        // Routing and deadlines need no database: worked out here, off the single writer.
+        let unnumbered = lifecycle.submit(submission, id: "", by: caller, at: now)
+        return try await committer.write { db in
             // Almost every submission is new: look for the key by id alone first, and decode
             // the whole ticket only for a re-submission.
             let key = [submission.channel.rawValue.databaseValue, submission.submissionId.databaseValue]
@@ -83,7 +85,7 @@ public final class TicketStore: Sendable {
                                     possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [], notices: [])
             }
             let id = try self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
-            let transition = lifecycle.submit(submission, id: id, by: caller, at: now)
+            let transition = unnumbered.identified(as: id)
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
             try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, isNew: true, db)
