@@ -99,7 +99,12 @@ extension TicketStore {
         for row in existing { existingDue[row["kind"]] = row["dueAt"] }
         for deadline in wanted {
             if existingDue.removeValue(forKey: deadline.kind.rawValue) == deadline.due.millis { continue }
-            try db.cachedStatement(sql: """
+            // A new ticket's rows cannot conflict: a plain INSERT spares SQLite the REPLACE
+            // machinery (and its statement journal).
+            try db.cachedStatement(sql: isNew ? """
+                INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """ : """
                 INSERT OR REPLACE INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """).run([ticket.id.databaseValue, deadline.kind.rawValue.databaseValue, deadline.start.millis.databaseValue,

@@ -15,6 +15,8 @@ public final class TicketStore: Sendable {
     private let pool: DatabasePool
     /// Submit and the ticket commands go through group commit.
     private let committer: GroupCommitter
+    /// Copies the log into the database file off the writer.
+    private let checkpointer: WALCheckpointer
     /// The last ticket number handed out per day (`20261129` → 42); only the writer uses it.
     private let lastNumbers = Mutex<[String: Int]>([:])
 
@@ -40,12 +42,22 @@ public final class TicketStore: Sendable {
             // A 16 MiB page cache for the writer: sweeps and updates touch pages all over a
             // large database.
             try db.execute(sql: "PRAGMA cache_size = -16384")
-            // Savepoints (one per call in a group commit) keep their undo data in memory
-            // rather than in a temporary file.
+            // Statement journals and sorts stay in memory rather than in temporary files.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         try Schema.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: path)
+        pool.writeWithoutTransaction { [checkpointer] db in checkpointer.attach(to: db) }
     }
+
+    deinit {
+        // Reentrant: the last reference to the store can go away on the writer's own queue
+        // (a group's closures are released there).
+        pool.unsafeReentrantWrite { [checkpointer] db in checkpointer.stop(writer: db) }
+    }
+
+    /// Checkpoints the log's own thread has made so far, and those that failed.
+    public var checkpointStatistics: (checkpoints: Int, failures: Int) { checkpointer.statistics }
 
     /// Transactions group commit has made so far and the calls they held.
     public var groupCommitStatistics: (groups: Int, calls: Int) { committer.statistics }
@@ -62,7 +74,9 @@ public final class TicketStore: Sendable {
 
     /// Writes the WAL back into the main database file (on shutdown).
     public func checkpoint() throws {
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try checkpointer.exclusively {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        }
     }
 
     // MARK: Submit

@@ -122,9 +122,11 @@ struct Hotlined: AsyncParsableCommand {
         }
         try? store.checkpoint()
         let commits = store.groupCommitStatistics
+        let checkpoints = store.checkpointStatistics
         logger.notice("hotlined stopped", metadata: [
             MessageID.metadataKey: "\(MessageID.stopped.rawValue)",
             "group_commits": "\(commits.groups)", "committed_calls": "\(commits.calls)",
+            "wal_checkpoints": "\(checkpoints.checkpoints)", "wal_checkpoint_failures": "\(checkpoints.failures)",
         ])
     }
 

@@ -66,3 +66,50 @@ struct GroupCommitTests {
         #expect(next.ticket.id == "20260921-0004")
     }
 }
+
+@Suite("Group commit without savepoints")
+struct GroupCommitReplayTests {
+    @Test("A call that fails before writing fails alone; one that fails after writing is replayed alone and leaves nothing")
+    func failuresInAGroup() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-group-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = try DatabasePool(path: directory.appendingPathComponent("group.db").path)
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE note (n INTEGER PRIMARY KEY)") }
+        let committer = GroupCommitter(pool: pool)
+
+        // 300 calls at once: every tenth refuses before writing, every 25th after writing.
+        let outcomes = await withTaskGroup(of: (Int, HotlineError?).self) { group in
+            for n in 0..<300 {
+                group.addTask {
+                    do {
+                        try await committer.write { db in
+                            if n % 10 == 0 { throw HotlineError.permissionDenied }
+                            try db.execute(sql: "INSERT INTO note (n) VALUES (?)", arguments: [n])
+                            if n % 25 == 0 { throw HotlineError.noSuchTicket(id: "\(n)") }
+                        }
+                        return (n, nil)
+                    } catch {
+                        return (n, error as? HotlineError)
+                    }
+                }
+            }
+            var all: [Int: HotlineError?] = [:]
+            for await (n, error) in group { all[n] = error }
+            return all
+        }
+        for (n, error) in outcomes {
+            if n % 10 == 0 {
+                #expect(error == .permissionDenied, "call \(n)")
+            } else if n % 25 == 0 {
+                #expect(error == .noSuchTicket(id: "\(n)"), "call \(n)")
+            } else {
+                #expect(error == nil, "call \(n)")
+            }
+        }
+        let stored = Set(try await pool.read { try Int.fetchAll($0, sql: "SELECT n FROM note") })
+        let expected = Set((0..<300).filter { $0 % 10 != 0 && $0 % 25 != 0 })
+        #expect(stored == expected, "the failing calls left no row; every other call's row is stored")
+        #expect(committer.statistics.groups < 300, "the calls were grouped")
+    }
+}
