@@ -27,7 +27,7 @@ struct HotlineConnection: LoadConnection {
     mutating func roundTrip(_ sequence: Int) throws {
         try stream.write(prefix + Array(String(sequence).utf8) + Self.suffix)
         let reply = try stream.read(until: [0])
-        if reply.firstRange(of: Self.errorMarker) != nil {
+        if reply.withUnsafeBytes({ UnixStream.offset(of: Self.errorMarker, in: $0) }) != nil {
             throw LoadError(description: "hotlined refused a Submit: \(String(decoding: reply, as: UTF8.self))")
         }
     }
