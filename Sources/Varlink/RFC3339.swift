@@ -3,15 +3,28 @@ import Foundation
 /// RFC 3339 times on the wire: always with an offset, to the millisecond.
 public enum RFC3339 {
     /// Parses `2026-11-29T09:30:00+08:00`, `…Z`, with or without fractional seconds.
-    /// Returns nil for anything without an offset. The result is truncated to milliseconds.
+    /// Returns nil for anything without an offset. The result is truncated to milliseconds,
+    /// taken from the digits as written: Foundation's binary fraction for `.002` is just under
+    /// 0.002, which truncated one in nine millisecond values to the one before.
     public static func parse(_ text: String) -> Date? {
         guard text.count >= 20, text.count <= 40 else { return nil }
         guard hasOffset(text) else { return nil }
-        let normalized = text.replacingOccurrences(of: "t", with: "T").replacingOccurrences(of: "z", with: "Z")
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let plain = Date.ISO8601FormatStyle()
-        guard let date = (try? withFraction.parse(normalized)) ?? (try? plain.parse(normalized)) else { return nil }
-        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        var normalized = Array(text.replacingOccurrences(of: "t", with: "T").replacingOccurrences(of: "z", with: "Z").utf8)
+        // "YYYY-MM-DDTHH:MM:SS" is 19 bytes; a fraction follows as "." and digits.
+        var millis: Int64 = 0
+        if normalized.count > 20, normalized[19] == UInt8(ascii: ".") {
+            var end = 20
+            while end < normalized.count, normalized[end] >= UInt8(ascii: "0"), normalized[end] <= UInt8(ascii: "9") { end += 1 }
+            guard end > 20 else { return nil }
+            for index in 20..<23 {
+                millis = millis * 10 + (index < end ? Int64(normalized[index] - UInt8(ascii: "0")) : 0)
+            }
+            normalized.removeSubrange(19..<end)
+        }
+        guard let whole = try? Date.ISO8601FormatStyle().parse(String(decoding: normalized, as: UTF8.self)) else { return nil }
+        // The same arithmetic as the store's `Date(millis:)`, so the instant round-trips exactly.
+        let seconds = Int64(whole.timeIntervalSince1970.rounded(.down))
+        return Date(timeIntervalSince1970: TimeInterval(seconds * 1000 + millis) / 1000)
     }
 
     private static func hasOffset(_ text: String) -> Bool {

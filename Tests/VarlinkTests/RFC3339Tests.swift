@@ -35,4 +35,22 @@ struct RFC3339Tests {
             }
         }
     }
+
+    @Test("Every millisecond parses to itself; digits past the millisecond are cut off, not rounded")
+    func parseKeepsTheMillisecond() throws {
+        for second: Int64 in [946_684_800, 1_780_246_800, 1_790_000_000, 4_102_444_799] {
+            let base = try #require(RFC3339.parse(RFC3339.format(Date(timeIntervalSince1970: TimeInterval(second)), in: TimeZone(identifier: "UTC")!)))
+            #expect(base.timeIntervalSince1970 == TimeInterval(second))
+            let prefix = RFC3339.format(base, in: TimeZone(identifier: "UTC")!).dropLast()   // without the "Z"
+            for millis: Int64 in 0..<1000 {
+                let text = prefix + "." + String(String(millis + 1000).dropFirst()) + "Z"
+                let parsed = try #require(RFC3339.parse(String(text)))
+                #expect(Int64((parsed.timeIntervalSince1970 * 1000).rounded(.down)) == second * 1000 + millis, "\(text)")
+            }
+        }
+        let shanghai = try #require(RFC3339.parse("2026-09-30T17:30:00.0029+08:00"))
+        #expect(shanghai == RFC3339.parse("2026-09-30T09:30:00.002Z"))
+        #expect(RFC3339.parse("2026-09-30T17:30:00.5+08:00")?.timeIntervalSince1970 == RFC3339.parse("2026-09-30T09:30:00Z")!.timeIntervalSince1970 + 0.5)
+        #expect(RFC3339.parse("2026-09-30T17:30:00.+08:00") == nil)
+    }
 }
