@@ -106,7 +106,18 @@ public final class TestDaemon: @unchecked Sendable {
             }
             usleep(50_000)
         }
-        throw TestDaemonError.notAnswering(log: log)
+        throw TestDaemonError.notAnswering(log: log + threadBacktraces())
+    }
+
+    /// Every thread's stack of the running daemon, from `gdb` when the machine has it: what a
+    /// daemon that stopped answering was waiting for.
+    func threadBacktraces() -> String {
+        guard let process, process.isRunning, FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
+              let result = try? ProcessResult.run("/usr/bin/gdb", ["-batch", "-nx", "-p", "\(process.processIdentifier)",
+                                                                   "-ex", "thread apply all bt 30"])
+        else { return "" }
+        let frames = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }
+        return "\nthreads of hotlined \(process.processIdentifier) when it did not answer:\n" + frames.joined(separator: "\n")
     }
 
     /// Sends SIGTERM and waits for the exit; returns the exit status.
