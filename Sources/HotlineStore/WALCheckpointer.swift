@@ -15,10 +15,10 @@ import Synchronization
 /// SQLite starts the log over from its beginning only when a write transaction begins with
 /// the whole log copied back, which a steady stream of commits rarely allows while another
 /// thread copies. So at ``writerThreshold`` pages the writer checkpoints itself, as SQLite's
-/// own hook would: by then the thread has copied all but the last few hundred pages, so
-/// that checkpoint is short, and the log starts over. The log file stays bounded by
-/// ``writerThreshold`` pages and the writer stalls for a checkpoint eight times more rarely,
-/// and briefly.
+/// own hook would: by then the thread has copied all but the last thousand pages or so, so
+/// that checkpoint has little to copy, and the log starts over. The log file stays bounded
+/// by about ``writerThreshold`` pages, and the writer stops for a checkpoint eight times
+/// more rarely, each time with less to copy.
 final class WALCheckpointer: Sendable {
     /// Log pages that wake the checkpoint thread (SQLite's own automatic threshold).
     static let threshold: Int32 = 1000
