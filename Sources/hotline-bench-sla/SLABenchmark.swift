@@ -182,30 +182,30 @@ struct SLABenchmark: AsyncParsableCommand {
         return try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
             try db.execute(sql: """
-                CREATE TABLE toCheck (
+                CREATE TABLE floorToCheck (
                     nextCheck INTEGER NOT NULL, ticketId TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT, day TEXT NOT NULL,
                     PRIMARY KEY (nextCheck, ticketId, kind)
                 ) WITHOUT ROWID;
-                INSERT INTO toCheck
+                INSERT INTO floorToCheck
                     SELECT d.dueAt, d.ticketId, d.kind, t.unit, date(t.receivedAt / 1000, 'unixepoch', '+8 hours')
                     FROM deadline d JOIN ticket t ON t.id = d.ticketId WHERE d.nextCheck IS NOT NULL;
-                CREATE TABLE passedDeadline (
+                CREATE TABLE floorPassed (
                     ticketId TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, unit TEXT,
                     PRIMARY KEY (ticketId, kind)
                 ) WITHOUT ROWID;
-                INSERT INTO passedDeadline SELECT id, 'claim', receivedAt, unit FROM ticket WHERE abs(random()) % 20 = 0;
+                INSERT INTO floorPassed SELECT id, 'claim', receivedAt, unit FROM ticket WHERE abs(random()) % 20 = 0;
                 """)
             sync()
             let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
-            _ = try Row.fetchAll(db, sql: "SELECT * FROM toCheck WHERE nextCheck <= \(now)")
+            _ = try Row.fetchAll(db, sql: "SELECT * FROM floorToCheck WHERE nextCheck <= \(now)")
             let start = DispatchTime.now().uptimeNanoseconds
             try db.execute(sql: """
                 BEGIN IMMEDIATE;
-                INSERT INTO passedDeadline SELECT ticketId, kind, \(now), unit FROM toCheck WHERE nextCheck <= \(now);
+                INSERT INTO floorPassed SELECT ticketId, kind, \(now), unit FROM floorToCheck WHERE nextCheck <= \(now);
                 UPDATE unitDay SET overdue = overdue + c.n
-                    FROM (SELECT day, unit, count(*) AS n FROM toCheck WHERE nextCheck <= \(now) GROUP BY day, unit) AS c
+                    FROM (SELECT day, unit, count(*) AS n FROM floorToCheck WHERE nextCheck <= \(now) GROUP BY day, unit) AS c
                     WHERE unitDay.day = c.day AND unitDay.unit = c.unit;
-                DELETE FROM toCheck WHERE nextCheck <= \(now);
+                DELETE FROM floorToCheck WHERE nextCheck <= \(now);
                 """)
             let changed = db.changesCount
             let written = DispatchTime.now().uptimeNanoseconds
