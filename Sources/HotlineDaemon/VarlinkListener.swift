@@ -36,6 +36,13 @@ public final class VarlinkListener: Service, Sendable {
     /// connection accepted after that is closed for input at once, so that shutdown never
     /// waits on it).
     private let connections = Mutex(OpenConnections())
+    /// Connections the bootstrap has wrapped that `serve` has not taken yet. NIO requires
+    /// every wrapped connection's writer to be finished, and a connection accepted as
+    /// shutdown begins can be left in the accept stream, never served, and released on an
+    /// event loop: the process would stop on NIO's precondition instead of exiting cleanly
+    /// (a known NIO limitation of async server bootstraps). Held here, such connections are
+    /// finished and closed when accepting ends, or when the listener goes away.
+    private let unserved = Mutex<[ObjectIdentifier: NIOAsyncChannel<ByteBuffer, ByteBuffer>]>([:])
 
     private struct OpenConnections {
         var open: [ObjectIdentifier: any Channel] = [:]
@@ -53,13 +60,33 @@ public final class VarlinkListener: Service, Sendable {
         self.onListening = onListening
     }
 
+    deinit {
+        let left = takeUnserved()
+        if !left.isEmpty {
+            Task { for connection in left { try? await connection.executeThenClose { _, _ in } } }
+        }
+    }
+
+    /// Registers a connection the bootstrap has just wrapped.
+    private func adopt(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
+        unserved.withLock { $0[ObjectIdentifier(connection.channel)] = connection }
+    }
+
+    /// Takes the connections that were accepted but never served.
+    private func takeUnserved() -> [NIOAsyncChannel<ByteBuffer, ByteBuffer>] {
+        unserved.withLock { connections in
+            defer { connections.removeAll() }
+            return Array(connections.values)
+        }
+    }
+
     /// Binds and serves until graceful shutdown.
     public func run() async throws {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
         let configuration = handler.configuration
         let logger = self.logger
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { [self] channel in
             channel.eventLoop.makeCompletedFuture {
                 let timeout = configuration.current.daemon.limits.messageTimeout
                 try channel.pipeline.syncOperations.addHandler(VarlinkMessageDeadline(timeout: .init(timeout)) {
@@ -67,7 +94,9 @@ public final class VarlinkListener: Service, Sendable {
                                    metadata: ["message_timeout": "\(timeout)"])
                 })
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder()))
-                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                adopt(connection)
+                return connection
             }
         }
         let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -105,6 +134,7 @@ public final class VarlinkListener: Service, Sendable {
                 channel.close(mode: .input, promise: nil)
             }
         }
+        for connection in takeUnserved() { try? await connection.executeThenClose { _, _ in } }
         if case .path(let path, _) = endpoint { unlink(path) }
     }
 
@@ -141,16 +171,17 @@ public final class VarlinkListener: Service, Sendable {
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        unserved.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(connection.channel)) }
         let credentials: PeerCredentials
         do {
             credentials = try await PeerCredentials.of(connection.channel)
         } catch {
             logger.warning("connection closed: its peer credentials could not be read", metadata: ["error": "\(error)"])
-            try? await connection.channel.close()
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         guard let stopping = admit(connection.channel, credentials) else {
-            try? await connection.channel.close()
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         if stopping { connection.channel.close(mode: .input, promise: nil) }

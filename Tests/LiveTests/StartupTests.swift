@@ -1,5 +1,6 @@
 import Foundation
 import HotlineTesting
+import Synchronization
 import Testing
 import Varlink
 #if canImport(Glibc)
@@ -78,6 +79,32 @@ struct StartupTests {
         _ = idle
         #expect(daemon.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+    }
+
+    @Test("SIGTERM while clients keep connecting: the daemon still exits cleanly, every time")
+    func stopWhileConnecting() throws {
+        for round in 0..<6 {
+            let daemon = try startedDaemon()
+            let socket = daemon.socket
+            let connecting = Mutex(true)
+            let done = DispatchSemaphore(value: 0)
+            // Connections that arrive while shutdown begins: some are accepted but never served.
+            // At most 16 are held open at a time: the test process's file descriptors stay few
+            // (Foundation's Process misbehaves in a process with descriptors past 1024).
+            Thread {
+                var held: [VarlinkConnection] = []
+                while connecting.withLock({ $0 }) {
+                    if let connection = try? VarlinkConnection(path: socket) { held.append(connection) }
+                    if held.count > 16 { held.removeFirst() }
+                }
+                held.removeAll()
+                done.signal()
+            }.start()
+            usleep(UInt32(50_000 + round * 20_000))
+            #expect(daemon.stop() == 0, "round \(round)")
+            connecting.withLock { $0 = false }
+            done.wait()
+        }
     }
 
     @Test("Socket activation: systemd-socket-activate starts the daemon on the first connection")
