@@ -36,13 +36,16 @@ public final class VarlinkConnection {
 
     /// Connects to the socket at `path`.
     public init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ConnectionError.io(errno: errno) }
+        // The descriptor is stored only once connected: a class whose initializer throws
+        // after every property is set runs its deinit, which would close the descriptor a
+        // second time (by then perhaps another thread's new socket).
+        let socketFD = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard socketFD >= 0 else { throw ConnectionError.io(errno: errno) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
+            close(socketFD)
             throw ConnectionError.cannotConnect(path: path, errno: ENAMETOOLONG)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -50,13 +53,14 @@ public final class VarlinkConnection {
             raw[bytes.count] = 0
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
             let e = errno
-            close(fd)
+            close(socketFD)
             throw ConnectionError.cannotConnect(path: path, errno: e)
         }
+        fd = socketFD
     }
 
     deinit { close(fd) }
