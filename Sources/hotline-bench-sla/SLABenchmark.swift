@@ -130,38 +130,23 @@ struct SLABenchmark: AsyncParsableCommand {
 
     /// The floor under the sweep on this schema and disk: the same durable changes for the
     /// same instant (10,000 deadlines passed, tickets flagged, overdue events appended) as
-    /// four set-based statements straight in SQLite, no Swift per ticket, on a fresh copy
-    /// after the daemon's migrations, with the due rows read once beforehand (the daemon's
-    /// pages are warm from the earlier sweep too). Returns milliseconds for the statements
-    /// and for the commit.
+    /// four set-based statements straight in SQLite, no Swift per ticket, with the due rows
+    /// read once beforehand (the daemon's pages are warm from the earlier sweep too).
     static func sqlFloor(of database: String, directory: String, at instant: Date) throws -> (statements: Double, commit: Double, changed: Int) {
-        let copy = directory + "/floor.db"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
-        try FileManager.default.copyItem(atPath: database, toPath: copy)
-        sync()
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
-        _ = try TicketStore(path: copy)   // the daemon's migrations
-        let queue = try DatabaseQueue(path: copy)
-        return try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
-            let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
-            let due = "SELECT ticketId, kind FROM deadline WHERE nextCheck IS NOT NULL AND nextCheck <= \(now) AND dueAt < \(now)"
+        let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
+        let due = "SELECT ticketId, kind FROM deadline WHERE nextCheck IS NOT NULL AND nextCheck <= \(now) AND dueAt < \(now)"
+        return try timedOnCopy(of: database, directory: directory, name: "floor.db", prepare: { db in
             _ = try Row.fetchAll(db, sql: "SELECT t.* FROM (\(due)) d JOIN ticket t ON t.id = d.ticketId")
-            let start = DispatchTime.now().uptimeNanoseconds
+        }, change: { db in
             try db.execute(sql: """
-                BEGIN IMMEDIATE;
                 CREATE TEMP TABLE due AS \(due);
                 UPDATE deadline SET state = 'passed', nextCheck = NULL WHERE (ticketId, kind) IN (SELECT ticketId, kind FROM temp.due);
                 UPDATE ticket SET overdue = 1, unitOverdue = 1, resolveOverdue = 1 WHERE id IN (SELECT ticketId FROM temp.due);
                 INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
                     SELECT d.ticketId, \(now), 'overdue', 0, 'system', t.unit, d.kind FROM temp.due d JOIN ticket t ON t.id = d.ticketId;
                 """)
-            let changed = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.due") ?? 0
-            let written = DispatchTime.now().uptimeNanoseconds
-            try db.execute(sql: "COMMIT")
-            let committed = DispatchTime.now().uptimeNanoseconds
-            return (Double(written - start) / 1e6, Double(committed - written) / 1e6, changed)
-        }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.due") ?? 0
+        })
     }
 
     /// The floor of a layout the sweep could move to: the deadlines still to check kept in a
@@ -171,16 +156,10 @@ struct SLABenchmark: AsyncParsableCommand {
     /// tables. The tables are built from the loaded data beforehand (untimed), with 5 % of the
     /// tickets already holding a passed deadline (and the due-soon points already behind, as
     /// after the daemon's warm-up sweep); then the same instant passes as three
-    /// set-based statements. Returns milliseconds for the statements and for the commit.
+    /// set-based statements.
     static func timeOrderedFloor(of database: String, directory: String, at instant: Date) throws -> (statements: Double, commit: Double, changed: Int) {
-        let copy = directory + "/time-ordered.db"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
-        try FileManager.default.copyItem(atPath: database, toPath: copy)
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
-        _ = try TicketStore(path: copy)   // the daemon's migrations
-        let queue = try DatabaseQueue(path: copy)
-        return try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+        let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
+        return try timedOnCopy(of: database, directory: directory, name: "time-ordered.db", prepare: { db in
             try db.execute(sql: """
                 CREATE TABLE floorToCheck (
                     nextCheck INTEGER NOT NULL, ticketId TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT, day TEXT NOT NULL,
@@ -196,18 +175,38 @@ struct SLABenchmark: AsyncParsableCommand {
                 INSERT INTO floorPassed SELECT id, 'claim', receivedAt, unit FROM ticket WHERE abs(random()) % 20 = 0;
                 """)
             sync()
-            let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
             _ = try Row.fetchAll(db, sql: "SELECT * FROM floorToCheck WHERE nextCheck <= \(now)")
-            let start = DispatchTime.now().uptimeNanoseconds
+        }, change: { db in
             try db.execute(sql: """
-                BEGIN IMMEDIATE;
                 INSERT INTO floorPassed SELECT ticketId, kind, \(now), unit FROM floorToCheck WHERE nextCheck <= \(now);
                 UPDATE unitDay SET overdue = overdue + c.n
                     FROM (SELECT day, unit, count(*) AS n FROM floorToCheck WHERE nextCheck <= \(now) GROUP BY day, unit) AS c
                     WHERE unitDay.day = c.day AND unitDay.unit = c.unit;
                 DELETE FROM floorToCheck WHERE nextCheck <= \(now);
                 """)
-            let changed = db.changesCount
+            return db.changesCount
+        })
+    }
+
+    /// Times a change on a flushed scratch copy of `database`, after the daemon's migrations
+    /// and with the writer's settings: `prepare` runs untimed, then `change` runs in one
+    /// `BEGIN IMMEDIATE` transaction and returns how many deadlines it passed. Returns
+    /// milliseconds for the statements and for the commit.
+    static func timedOnCopy(of database: String, directory: String, name: String, prepare: (Database) throws -> Void,
+                            change: (Database) throws -> Int) throws -> (statements: Double, commit: Double, changed: Int) {
+        let copy = directory + "/" + name
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        try FileManager.default.copyItem(atPath: database, toPath: copy)
+        sync()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+        _ = try TicketStore(path: copy)   // the daemon's migrations
+        let queue = try DatabaseQueue(path: copy)
+        return try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+            try prepare(db)
+            let start = DispatchTime.now().uptimeNanoseconds
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            let changed = try change(db)
             let written = DispatchTime.now().uptimeNanoseconds
             try db.execute(sql: "COMMIT")
             let committed = DispatchTime.now().uptimeNanoseconds
