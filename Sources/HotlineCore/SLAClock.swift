@@ -55,4 +55,24 @@ public struct SLAClock: Sendable {
         }
         return Outcome(ticket: next, deadline: after, events: events, notices: notices)
     }
+
+    /// The notice a check that has come at `now` sends, without the ticket: due-soon
+    /// (`callback_due` for a call-back) at the due-soon point unless the due time has passed
+    /// too, overdue once the due time has passed. Nil for the rating window, which closes the
+    /// ticket instead (``fire(_:of:at:)``), and for a due-soon point overtaken by its due time.
+    /// A call-back is the hotline centre's own deadline: its notices name no unit.
+    public func notice(for check: DeadlineCheck, at now: Date) -> Notice? {
+        guard check.kind != .rating else { return nil }
+        let centre = check.kind == .callback
+        let unit = centre ? nil : check.unit
+        let coUnits = centre ? [] : check.coUnits
+        switch check.stage {
+        case .due:
+            return Notice(at: now, kind: .overdue, ticketID: check.ticketID, unit: unit, coUnits: coUnits, deadline: check.kind)
+        case .warn:
+            guard now <= check.due else { return nil }
+            return Notice(at: now, kind: centre ? .callbackDue : .dueSoon, ticketID: check.ticketID, unit: unit,
+                          coUnits: coUnits, deadline: check.kind)
+        }
+    }
 }

@@ -5,31 +5,35 @@ import HotlineSystemd
 import Logging
 import Synchronization
 
-/// Runs one SLA sweep and hands out its results: notices to the watchers, entries to the log.
+/// Runs one SLA sweep and hands out its results: notices to the watchers, entries to the log
+/// (through the follow-up).
 /// Shared by the clock service and `SetTime`.
 public final class Sweeper: Sendable {
     /// The store.
     public let store: TicketStore
     private let configuration: ConfigurationBox
     private let hub: NoticeHub
+    private let followUp: SweepFollowUp
     private let logger: Logger
     private let warnedYears = Mutex<Set<Int>>([])
 
     /// Creates a sweeper.
-    public init(store: TicketStore, configuration: ConfigurationBox, hub: NoticeHub, logger: Logger) {
+    public init(store: TicketStore, configuration: ConfigurationBox, hub: NoticeHub, followUp: SweepFollowUp, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.hub = hub
+        self.followUp = followUp
         self.logger = logger
     }
 
-    /// Rows one sweep transaction handles. Small enough that submissions queued behind a
-    /// batch wait tens of milliseconds, not a whole sweep, and that a batch's tickets do not
+    /// Checks one sweep transaction takes. Small enough that submissions queued behind a
+    /// batch wait a few milliseconds, not a whole sweep, and that a batch's results do not
     /// raise the daemon's peak memory; large enough that the commits stay few.
-    public static let batchSize = 1000
+    public static let batchSize = 2000
 
-    /// Sweeps for `now`, batch by batch, publishing each batch's notices as it commits;
-    /// returns how many deadline rows it examined.
+    /// Sweeps for `now`, batch by batch, sending each batch's notices to the watchers as it
+    /// commits and handing its log entries to the follow-up (written after the caller has
+    /// its answer); returns how many checks it took.
     @discardableResult
     public func sweep(at now: Date) async throws -> Int {
         var examined = 0
@@ -37,13 +41,8 @@ public final class Sweeper: Sendable {
             let config = configuration.current
             let result = try await store.sweepBatch(at: now, warnFraction: config.sla.warnAt, calendar: config.calendar,
                                                     batchSize: Self.batchSize)
-            for transition in result.changed {
-                for event in transition.events {
-                    TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
-                }
-            }
-            for notice in result.notices { TicketLog.notice(notice, logger: logger) }
             hub.publish(result.notices)
+            followUp.hand(result)
             examined += result.examined
             if result.examined < Self.batchSize { return examined }
         }

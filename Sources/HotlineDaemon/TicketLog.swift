@@ -7,7 +7,7 @@ import Logging
 /// the ticket's text or a note.
 ///
 /// Levels: notice for a ticket queued for dispatch, warning for due-soon and bad ratings,
-/// error for overdue, info for every routine transition.
+/// error for overdue (``passed(_:logger:)``), info for every routine transition.
 public enum TicketLog {
     /// Logs one event of a ticket.
     public static func event(_ event: TicketEvent, of ticket: Ticket, actorUid: UInt32, logger: Logger) {
@@ -19,22 +19,29 @@ public enum TicketLog {
         let level: Logger.Level
         switch event.kind {
         case .queued: level = .notice
-        case .overdue: level = .error
         case .rated where ticket.status == .callback: level = .warning
         default: level = .info
         }
         switch event.kind {
         case .queued: metadata[MessageID.metadataKey] = "\(MessageID.ticketPending.rawValue)"
-        case .overdue where event.note == DeadlineKind.callback.rawValue:
-            metadata[MessageID.metadataKey] = "\(MessageID.callbackOverdue.rawValue)"
-        case .overdue: metadata[MessageID.metadataKey] = "\(MessageID.overdue.rawValue)"
         case .rated where ticket.status == .callback: metadata[MessageID.metadataKey] = "\(MessageID.badRating.rawValue)"
         default: break
         }
         var message = "ticket \(ticket.id) \(event.kind.rawValue)"
-        if event.kind == .overdue, let deadline = event.note { message += " (\(deadline) deadline missed)" }
         if event.kind == .queued { message += ": no route matched, waiting for dispatch" }
         logger.log(level: level, "\(message)", metadata: metadata)
+    }
+
+    /// Logs a passed deadline (the ticket's `overdue` event) at error level, from what the
+    /// sweep knows without reading the ticket: no status field.
+    public static func passed(_ check: DeadlineCheck, logger: Logger) {
+        var metadata: Logger.Metadata = [
+            "ticket": "\(check.ticketID)", "event": "\(TicketEventKind.overdue.rawValue)", "channel": "\(check.channel.rawValue)",
+            "actor_uid": "0", "deadline": "\(check.kind.rawValue)",
+            MessageID.metadataKey: "\(check.kind == .callback ? MessageID.callbackOverdue.rawValue : MessageID.overdue.rawValue)",
+        ]
+        if check.kind != .callback, let unit = check.unit { metadata["unit"] = "\(unit)" }
+        logger.error("ticket \(check.ticketID) overdue (\(check.kind.rawValue) deadline missed)", metadata: metadata)
     }
 
     /// Logs one notice.

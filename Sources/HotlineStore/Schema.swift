@@ -24,12 +24,81 @@ enum Schema {
         migrator.registerMigration("v4-checks-without-in-lists") { db in
             try CheckConstraintRewrite.apply(to: ["ticket", "event", "deadline"], db)
         }
+        // The SLA clock's work in time order (see v5 below): a sweep writes only a contiguous
+        // range of deadlineCheck and a small deadlinePassed, never rows found by ticket.
+        migrator.registerMigration("v5-deadline-checks-in-time-order") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
     private static func list<T: RawRepresentable<String> & CaseIterable>(_ type: T.Type) -> String {
         T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
     }
+
+    /// Deadlines split by who writes them. `deadline` keeps each running deadline's
+    /// definition, written only by ticket changes. `deadlineCheck` holds the moments the
+    /// clock must still look at, keyed by time: a sweep takes a contiguous range from its
+    /// front, and each row carries what the sweep needs (the units to notify, the channel,
+    /// the day figures' keys) so that the ticket is not read. A deadline's stage follows
+    /// from which of its checks are left (both: open; `due` only: warned; none: passed).
+    /// `deadlinePassed` records every passing, keyed by ticket: it stands for the ticket's
+    /// overdue flags and its `overdue` event until they are folded into `ticket` and
+    /// `event` in the background (`folded = 1`), and it stays as the record of what has
+    /// counted against a unit.
+    private static let v5 = """
+    CREATE TABLE deadlineCheck (
+        fireAt     INTEGER NOT NULL,
+        ticketId   TEXT    NOT NULL,
+        kind       TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback' OR kind = 'rating'),
+        stage      TEXT    NOT NULL CHECK (stage = 'warn' OR stage = 'due'),
+        dueAt      INTEGER NOT NULL,
+        channel    TEXT    NOT NULL,
+        unit       TEXT,
+        coUnits    TEXT    NOT NULL,
+        receivedAt INTEGER NOT NULL,
+        replied    INTEGER NOT NULL CHECK (replied = 0 OR replied = 1),
+        PRIMARY KEY (fireAt, ticketId, kind, stage)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE deadlinePassed (
+        ticketId TEXT    NOT NULL,
+        kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback'),
+        at       INTEGER NOT NULL,
+        unit     TEXT,
+        folded   INTEGER NOT NULL DEFAULT 0 CHECK (folded = 0 OR folded = 1),
+        PRIMARY KEY (ticketId, kind, at)
+    ) WITHOUT ROWID;
+    CREATE INDEX deadlinePassed_unfolded ON deadlinePassed(ticketId) WHERE folded = 0;
+
+    -- Every passing so far, from the overdue events (already in the tickets' flags).
+    INSERT OR IGNORE INTO deadlinePassed (ticketId, kind, at, unit, folded)
+        SELECT ticketId, note, at, unit, 1 FROM event
+        WHERE kind = 'overdue' AND (note = 'claim' OR note = 'resolve' OR note = 'phase' OR note = 'callback');
+
+    -- The checks still to make, from the deadlines' states.
+    INSERT INTO deadlineCheck
+        SELECT d.warnAt, d.ticketId, d.kind, 'warn', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL
+        FROM deadline d JOIN ticket t ON t.id = d.ticketId
+        WHERE d.state = 'open' AND d.kind <> 'rating';
+    INSERT INTO deadlineCheck
+        SELECT d.dueAt + 1, d.ticketId, d.kind, 'due', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL
+        FROM deadline d JOIN ticket t ON t.id = d.ticketId
+        WHERE d.state = 'open' OR d.state = 'warned';
+
+    -- Definitions only: the state and next check now live in deadlineCheck.
+    CREATE TABLE deadlineDefinition (
+        ticketId TEXT    NOT NULL REFERENCES ticket(id),
+        kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback' OR kind = 'rating'),
+        startAt  INTEGER NOT NULL,
+        warnAt   INTEGER NOT NULL,
+        dueAt    INTEGER NOT NULL,
+        PRIMARY KEY (ticketId, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO deadlineDefinition SELECT ticketId, kind, startAt, warnAt, dueAt FROM deadline;
+    DROP TABLE deadline;
+    ALTER TABLE deadlineDefinition RENAME TO deadline;
+    """
 
     /// Times are integer milliseconds since 1970 (UTC); booleans are 0/1.
     private static let v1 = """

@@ -60,7 +60,7 @@ extension Ticket {
                   category: category, title: title, content: content, citizen: citizen, location: location,
                   receivedAt: receivedAt, deadline: nextDate())
         self.unit = unit
-        coUnits = coUnitsJSON == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(coUnitsJSON.utf8))) ?? []
+        coUnits = Self.coUnits(fromJSON: coUnitsJSON)
         dispatchedAt = nextDate()
         claimedAt = nextDate()
         claimBy = nextDate()
@@ -93,11 +93,39 @@ extension Ticket {
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
+    /// The co-handling units as the `coUnits` column holds them (a JSON array).
+    var coUnitsJSON: String { Self.coUnitsJSON(coUnits) }
+
+    /// `units` as a JSON array.
+    static func coUnitsJSON(_ units: [String]) -> String {
+        units.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(units)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// The units of a `coUnits` column.
+    static func coUnits(fromJSON json: String) -> [String] {
+        json == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
+    /// The column list ticket queries select, qualified with `alias` when given (the table's
+    /// name otherwise): ``columns(_:)`` with the overdue flags completed by the deadline
+    /// passings not yet folded into the row (see `TicketStore+Passings`).
+    static func selectedColumns(_ alias: String? = nil) -> String {
+        let table = alias ?? "ticket"
+        return columnNames.map { name in
+            let column = "\(table).\(name)"
+            switch name {
+            case "overdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table)))"
+            case "unitOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .units)))"
+            case "resolveOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .resolve)))"
+            default: return column
+            }
+        }.joined(separator: ", ")
+    }
+
     /// The column values in the order of ``columnNames``, as concrete database values:
     /// GRDB binds `[DatabaseValue]` without the dynamic casts an array of existentials costs
     /// (a measurable share of the writer's time per Submit).
     var databaseValues: [DatabaseValue] {
-        let coUnitsJSON = coUnits.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(coUnits)) ?? Data("[]".utf8), as: UTF8.self)
         func value(_ text: String?) -> DatabaseValue { text?.databaseValue ?? .null }
         func value(_ date: Date?) -> DatabaseValue { date?.millis.databaseValue ?? .null }
         func value(_ flag: Bool) -> DatabaseValue { flag.databaseValue }

@@ -12,7 +12,7 @@ extension TicketStore {
                 try Self.insert(ticket, db)
                 try Self.append([TicketEvent(at: now, kind: .submitted, actorUid: 0, role: .system, unit: ticket.unit, note: "imported")],
                                 to: ticket.id, db)
-                try Self.syncDeadlines(of: ticket, warnFraction: warnFraction, isNew: true, db)
+                try Self.syncDeadlines(of: ticket, previous: nil, warnFraction: warnFraction, isNew: true, db)
                 try Self.rollUp(from: nil, to: ticket, calendar: calendar, db)
             }
         }

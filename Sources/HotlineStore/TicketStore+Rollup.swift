@@ -36,11 +36,23 @@ extension TicketStore {
 
         private mutating func add(_ ticket: Ticket?, sign: Int, calendar: WorkCalendar) {
             guard let ticket, let contribution = UnitStats(contributionOf: ticket) else { return }
-            let day = calendar.localDate(of: ticket.receivedAt).description
-            let key = day + "\u{0}" + contribution.unit
-            var entry = entries[key] ?? (day, contribution.unit, Array(repeating: 0, count: rollupColumns.count))
-            for (index, value) in contribution.counts.enumerated() { entry.counts[index] += sign * value }
+            add(contribution, day: calendar.localDate(of: ticket.receivedAt).description, sign: sign)
+        }
+
+        private mutating func add(_ counts: UnitStats, day: String, sign: Int) {
+            let key = day + "\u{0}" + counts.unit
+            var entry = entries[key] ?? (day, counts.unit, Array(repeating: 0, count: rollupColumns.count))
+            for (index, value) in counts.counts.enumerated() { entry.counts[index] += sign * value }
             entries[key] = entry
+        }
+
+        /// Adds the counts a passed deadline changes without reading its ticket: `overdue`
+        /// and `repliedOnTime` of the lead unit on the day of receipt.
+        mutating func add(overdue: Int, repliedOnTime: Int, unit: String, receivedAt: Date, calendar: WorkCalendar) {
+            var change = UnitStats(unit: unit)
+            change.overdue = overdue
+            change.repliedOnTime = repliedOnTime
+            add(change, day: calendar.localDate(of: receivedAt).description, sign: 1)
         }
 
         /// Writes the non-zero changes.

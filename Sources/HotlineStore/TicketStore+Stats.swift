@@ -33,21 +33,22 @@ extension TicketStore {
         }
     }
 
-    /// Adds the counts of tickets received in `[from, to)`, by scanning the `ticket_received` index.
+    /// Adds the counts of tickets received in `[from, to)`, by scanning the `ticket_received`
+    /// index (the overdue flags completed by passings not yet folded).
     static func scannedStats(from: Date, to: Date, into rows: inout [String: UnitStats], _ db: Database) throws {
             let aggregates = try Row.fetchAll(db, sql: """
                 SELECT unit,
                        count(*) AS dispatched,
                        sum(claimedAt IS NOT NULL AND claimBy IS NOT NULL AND claimedAt <= claimBy) AS claimedOnTime,
                        sum(repliedAt IS NOT NULL) AS replied,
-                       sum(repliedAt IS NOT NULL AND resolveOverdue = 0) AS repliedOnTime,
+                       sum(repliedAt IS NOT NULL AND NOT (resolveOverdue OR \(unfoldedPassing(of: "ticket", kinds: .resolve)))) AS repliedOnTime,
                        sum(rating IS NOT NULL) AS rated,
                        sum(rating IS NOT NULL AND solved = 1) AS solved,
                        sum(rating IN ('very_satisfied', 'satisfied', 'basic')) AS satisfied,
                        sum(badRated) AS badRatings,
                        sum(badRated AND calledBack) AS callbacksDone,
                        sum(rectified) AS rectified,
-                       sum(unitOverdue) AS overdue,
+                       sum(unitOverdue OR \(unfoldedPassing(of: "ticket", kinds: .units))) AS overdue,
                        sum(extended) AS extended
                 FROM ticket
                 WHERE receivedAt >= ? AND receivedAt < ? AND unit IS NOT NULL

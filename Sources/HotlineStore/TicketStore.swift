@@ -102,7 +102,7 @@ public final class TicketStore: Sendable {
             let transition = unnumbered.identified(as: id)
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
-            try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, isNew: true, db)
+            try Self.syncDeadlines(of: transition.ticket, previous: nil, warnFraction: lifecycle.configuration.sla.warnAt, isNew: true, db)
             try Self.rollUp(from: nil, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
             return SubmitResult(ticket: transition.ticket, created: true,
                                 possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
@@ -115,6 +115,8 @@ public final class TicketStore: Sendable {
     /// Applies a lifecycle command to ticket `id` and records it, in one transaction.
     public func apply(_ command: TicketCommand, to id: String, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> Transition {
         try await committer.write { db in
+            // Passed deadlines first, so that the history keeps its order.
+            try Self.foldPassings(of: id, db)
             guard let ticket = try Self.fetch(id, db) else { throw HotlineError.noSuchTicket(id: id) }
             if case .merge(let into) = command, into != id, try Self.fetch(into, db) == nil {
                 throw HotlineError.noSuchTicket(id: into)
@@ -122,7 +124,7 @@ public final class TicketStore: Sendable {
             let transition = try lifecycle.apply(command, to: ticket, by: caller, at: now)
             try Self.update(transition.ticket, db, coUnitsChanged: transition.ticket.coUnits != ticket.coUnits)
             try Self.append(transition.events, to: id, db)
-            try Self.syncDeadlines(of: transition.ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
+            try Self.syncDeadlines(of: transition.ticket, previous: ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
             try Self.rollUp(from: ticket, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
             return transition
         }
@@ -138,7 +140,7 @@ public final class TicketStore: Sendable {
             }
             let events = try Row.fetchAll(db, sql: "SELECT * FROM event WHERE ticketId = ? ORDER BY seq", arguments: [id])
                 .map(TicketEvent.init(row:))
-            return (ticket, events)
+            return (ticket, try events + Self.unfoldedPassings(of: id, db))
         }
     }
 
@@ -161,7 +163,7 @@ public final class TicketStore: Sendable {
                 for status in query.statuses { arguments += [status.rawValue] }
             }
             if let overdue = query.overdue {
-                conditions.append("t.overdue = ?")
+                conditions.append("(t.overdue OR \(Self.unfoldedPassing(of: "t"))) = ?")
                 arguments += [overdue]
             }
             if let supervised = query.supervised {
@@ -176,7 +178,7 @@ public final class TicketStore: Sendable {
                 arguments += [seq]
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let columns = Ticket.columns("t")
+            let columns = Ticket.selectedColumns("t")
             arguments += [query.limit + 1]
             let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM ticket t \(whereClause) ORDER BY t.seq LIMIT ?",
                                         arguments: arguments)
@@ -190,9 +192,10 @@ public final class TicketStore: Sendable {
         }
     }
 
-    /// The figures of `Status`, counted through indexes only (`ticket_status`, and the partial
-    /// `ticket_overdue`): the health check runs this every few seconds, so it must never scan
-    /// the closed tickets of past years.
+    /// The figures of `Status`, counted through indexes only (`ticket_status`, the partial
+    /// `ticket_overdue`, and the unfolded passings through `deadlinePassed_unfolded`): the
+    /// health check runs this every few seconds, so it must never scan the closed tickets of
+    /// past years.
     public func statusCounts() async throws -> StatusCounts {
         try await pool.read { db in
             let row = try Row.fetchOne(db.cachedStatement(sql: Self.statusCountsSQL))!
@@ -207,7 +210,9 @@ public final class TicketStore: Sendable {
             SELECT
               (SELECT count(*) FROM ticket WHERE status IN (\(open))) AS open,
               (SELECT count(*) FROM ticket WHERE status = 'pending') AS pending,
-              (SELECT count(*) FROM ticket WHERE overdue = 1 AND status IN (\(open))) AS overdue,
+              (SELECT count(*) FROM ticket WHERE overdue = 1 AND status IN (\(open)))
+                + (SELECT count(*) FROM ticket WHERE id IN (SELECT ticketId FROM deadlinePassed WHERE folded = 0)
+                   AND overdue = 0 AND status IN (\(open))) AS overdue,
               (SELECT count(*) FROM ticket WHERE status = 'callback') AS callbacksDue
             """
     }()
@@ -254,8 +259,8 @@ public final class TicketStore: Sendable {
 
     // The statements of the hot paths, built once (a cached statement is found by its text).
     private static let submissionKeySQL = "SELECT id FROM ticket WHERE channel = ? AND submissionId = ?"
-    private static let selectBySubmissionSQL = "SELECT \(Ticket.columns()) FROM ticket WHERE channel = ? AND submissionId = ?"
-    private static let selectByIDSQL = "SELECT \(Ticket.columns()) FROM ticket WHERE id = ?"
+    private static let selectBySubmissionSQL = "SELECT \(Ticket.selectedColumns()) FROM ticket WHERE channel = ? AND submissionId = ?"
+    private static let selectByIDSQL = "SELECT \(Ticket.selectedColumns()) FROM ticket WHERE id = ?"
     private static let insertSQL: String = {
         let placeholders = Array(repeating: "?", count: Ticket.columnNames.count).joined(separator: ", ")
         return "INSERT INTO ticket (\(Ticket.columns())) VALUES (\(placeholders))"

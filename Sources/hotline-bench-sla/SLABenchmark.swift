@@ -82,7 +82,7 @@ struct SLABenchmark: AsyncParsableCommand {
         let recorder = try profile.map { try Self.startProfiler(of: daemon.processIdentifier, into: $0) }
         // Meanwhile a second client submits in a closed loop: how long does a citizen's call
         // wait while the sweep holds the writer?
-        let submitter = SubmitProbe(socket: socket)
+        let submitter = SubmitProbe(socket: socket, tag: "sweep")
         submitter.start()
         let (sweep, _) = try timed("org.hotline.Testing.SetTime", ["now": time(passAt.addingTimeInterval(0.001))])
         let probe = submitter.stop()
@@ -96,6 +96,20 @@ struct SLABenchmark: AsyncParsableCommand {
 
         print(String(format: "Submit during that sweep: %d answered, slowest %.1f ms, median %.1f ms",
                      probe.count, probe.max() ?? 0, probe.sorted().dropFirst(probe.count / 2).first ?? 0))
+
+        // The daemon then folds the passings into their tickets in the background; a client
+        // keeps submitting meanwhile. The database is watched read-only until nothing is left.
+        let watcher = try DatabaseQueue(path: working, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let folder = SubmitProbe(socket: socket, tag: "fold")
+        let foldStart = DispatchTime.now().uptimeNanoseconds
+        folder.start()
+        while try await watcher.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed WHERE folded = 0") ?? 0 }) > 0 {
+            usleep(10_000)
+        }
+        let foldMs = Double(DispatchTime.now().uptimeNanoseconds - foldStart) / 1e6
+        let foldProbe = folder.stop()
+        print(String(format: "background fold of those passings into their tickets: %.0f ms; Submit meanwhile: %d answered, slowest %.1f ms, median %.1f ms",
+                     foldMs, foldProbe.count, foldProbe.max() ?? 0, foldProbe.sorted().dropFirst(foldProbe.count / 2).first ?? 0))
 
         var statsTimes: [Double] = []
         let month: [String: JSONValue] = [
@@ -120,98 +134,6 @@ struct SLABenchmark: AsyncParsableCommand {
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
         print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
         kill(daemon.processIdentifier, SIGKILL)
-        let floor = try Self.sqlFloor(of: database, directory: directory, at: passAt.addingTimeInterval(0.001))
-        print(String(format: "the same %d changes as four set-based SQL statements (the floor for this schema): %.1f ms + commit %.1f ms",
-                     floor.changed, floor.statements, floor.commit))
-        let timeOrdered = try Self.timeOrderedFloor(of: database, directory: directory, at: passAt.addingTimeInterval(0.001))
-        print(String(format: "the same %d deadlines passed in a layout that writes only time-ordered and small tables: %.1f ms + commit %.1f ms",
-                     timeOrdered.changed, timeOrdered.statements, timeOrdered.commit))
-    }
-
-    /// The floor under the sweep on this schema and disk: the same durable changes for the
-    /// same instant (10,000 deadlines passed, tickets flagged, overdue events appended) as
-    /// four set-based statements straight in SQLite, no Swift per ticket, with the due rows
-    /// read once beforehand (the daemon's pages are warm from the earlier sweep too).
-    static func sqlFloor(of database: String, directory: String, at instant: Date) throws -> (statements: Double, commit: Double, changed: Int) {
-        let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
-        let due = "SELECT ticketId, kind FROM deadline WHERE nextCheck IS NOT NULL AND nextCheck <= \(now) AND dueAt < \(now)"
-        return try timedOnCopy(of: database, directory: directory, name: "floor.db", prepare: { db in
-            _ = try Row.fetchAll(db, sql: "SELECT t.* FROM (\(due)) d JOIN ticket t ON t.id = d.ticketId")
-        }, change: { db in
-            try db.execute(sql: """
-                CREATE TEMP TABLE due AS \(due);
-                UPDATE deadline SET state = 'passed', nextCheck = NULL WHERE (ticketId, kind) IN (SELECT ticketId, kind FROM temp.due);
-                UPDATE ticket SET overdue = 1, unitOverdue = 1, resolveOverdue = 1 WHERE id IN (SELECT ticketId FROM temp.due);
-                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-                    SELECT d.ticketId, \(now), 'overdue', 0, 'system', t.unit, d.kind FROM temp.due d JOIN ticket t ON t.id = d.ticketId;
-                """)
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.due") ?? 0
-        })
-    }
-
-    /// The floor of a layout the sweep could move to: the deadlines still to check kept in a
-    /// table ordered by the time they are due (with the lead unit and the day of receipt the
-    /// notices and the day rollup need), passed deadlines in a small table of their own that
-    /// stands for the overdue flag and the overdue event, and no write to the ticket or event
-    /// tables. The tables are built from the loaded data beforehand (untimed), with 5 % of the
-    /// tickets already holding a passed deadline (and the due-soon points already behind, as
-    /// after the daemon's warm-up sweep); then the same instant passes as three
-    /// set-based statements.
-    static func timeOrderedFloor(of database: String, directory: String, at instant: Date) throws -> (statements: Double, commit: Double, changed: Int) {
-        let now = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
-        return try timedOnCopy(of: database, directory: directory, name: "time-ordered.db", prepare: { db in
-            try db.execute(sql: """
-                CREATE TABLE floorToCheck (
-                    nextCheck INTEGER NOT NULL, ticketId TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT, day TEXT NOT NULL,
-                    PRIMARY KEY (nextCheck, ticketId, kind)
-                ) WITHOUT ROWID;
-                INSERT INTO floorToCheck
-                    SELECT d.dueAt, d.ticketId, d.kind, t.unit, date(t.receivedAt / 1000, 'unixepoch', '+8 hours')
-                    FROM deadline d JOIN ticket t ON t.id = d.ticketId WHERE d.nextCheck IS NOT NULL;
-                CREATE TABLE floorPassed (
-                    ticketId TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, unit TEXT,
-                    PRIMARY KEY (ticketId, kind)
-                ) WITHOUT ROWID;
-                INSERT INTO floorPassed SELECT id, 'claim', receivedAt, unit FROM ticket WHERE abs(random()) % 20 = 0;
-                """)
-            sync()
-            _ = try Row.fetchAll(db, sql: "SELECT * FROM floorToCheck WHERE nextCheck <= \(now)")
-        }, change: { db in
-            try db.execute(sql: """
-                INSERT INTO floorPassed SELECT ticketId, kind, \(now), unit FROM floorToCheck WHERE nextCheck <= \(now);
-                UPDATE unitDay SET overdue = overdue + c.n
-                    FROM (SELECT day, unit, count(*) AS n FROM floorToCheck WHERE nextCheck <= \(now) GROUP BY day, unit) AS c
-                    WHERE unitDay.day = c.day AND unitDay.unit = c.unit;
-                DELETE FROM floorToCheck WHERE nextCheck <= \(now);
-                """)
-            return db.changesCount
-        })
-    }
-
-    /// Times a change on a flushed scratch copy of `database`, after the daemon's migrations
-    /// and with the writer's settings: `prepare` runs untimed, then `change` runs in one
-    /// `BEGIN IMMEDIATE` transaction and returns how many deadlines it passed. Returns
-    /// milliseconds for the statements and for the commit.
-    static func timedOnCopy(of database: String, directory: String, name: String, prepare: (Database) throws -> Void,
-                            change: (Database) throws -> Int) throws -> (statements: Double, commit: Double, changed: Int) {
-        let copy = directory + "/" + name
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
-        try FileManager.default.copyItem(atPath: database, toPath: copy)
-        sync()
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
-        _ = try TicketStore(path: copy)   // the daemon's migrations
-        let queue = try DatabaseQueue(path: copy)
-        return try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
-            try prepare(db)
-            let start = DispatchTime.now().uptimeNanoseconds
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            let changed = try change(db)
-            let written = DispatchTime.now().uptimeNanoseconds
-            try db.execute(sql: "COMMIT")
-            let committed = DispatchTime.now().uptimeNanoseconds
-            return (Double(written - start) / 1e6, Double(committed - written) / 1e6, changed)
-        }
     }
 
     /// Starts `perf record` on the daemon for the next 3 seconds and waits until it is recording.

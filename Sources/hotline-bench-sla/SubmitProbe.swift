@@ -6,13 +6,15 @@ import Varlink
 /// to show what a caller waits while something else (a sweep) holds the writer.
 final class SubmitProbe: Sendable {
     private let socket: String
+    private let tag: String
     private let running = Atomic<Bool>(false)
     private let latencies = Mutex<[Double]>([])
     private let finished = DispatchSemaphore(value: 0)
 
-    /// A probe of the daemon at `socket`.
-    init(socket: String) {
+    /// A probe of the daemon at `socket`; `tag` keeps its submission ids apart from other probes'.
+    init(socket: String, tag: String) {
         self.socket = socket
+        self.tag = tag
     }
 
     /// Starts submitting.
@@ -26,7 +28,7 @@ final class SubmitProbe: Sendable {
                 sequence += 1
                 let start = DispatchTime.now().uptimeNanoseconds
                 let reply = try? connection.call("org.hotline.Dispatch.Submit", [
-                    "channel": "mailbox", "submissionId": .string("probe-\(ProcessInfo.processInfo.processIdentifier)-\(sequence)"),
+                    "channel": "mailbox", "submissionId": .string("probe-\(tag)-\(ProcessInfo.processInfo.processIdentifier)-\(sequence)"),
                     "content": "停水三天，请尽快处理。",
                 ])
                 guard let reply, reply.error == nil else { break }

@@ -81,7 +81,8 @@ struct Hotlined: AsyncParsableCommand {
         let clock: DaemonClock = manualClock ? .manual() : .system()
         let box = ConfigurationBox(configuration)
         let hub = NoticeHub(logger: logger)
-        let sweeper = Sweeper(store: store, configuration: box, hub: hub, logger: logger)
+        let followUp = SweepFollowUp(store: store, logger: logger)
+        let sweeper = Sweeper(store: store, configuration: box, hub: hub, followUp: followUp, logger: logger)
         let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
         let handler = CallHandler(store: store, configuration: box, clock: clock, logger: logger,
                                   hub: hub, sweeper: sweeper, wakeClock: { slaClock.kick(forDeadlineAt: $0) })
@@ -109,7 +110,8 @@ struct Hotlined: AsyncParsableCommand {
         })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: slaClock), .init(service: health), .init(service: reload), .init(service: listener)],
+                services: [.init(service: followUp), .init(service: slaClock), .init(service: health), .init(service: reload),
+                           .init(service: listener)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -120,6 +122,7 @@ struct Hotlined: AsyncParsableCommand {
             logger.critical("\(problem)")
             throw ExitCode(75)  // EX_TEMPFAIL
         }
+        followUp.writeLog()   // a sweep answered during shutdown
         try? store.checkpoint()
         let commits = store.groupCommitStatistics
         let checkpoints = store.checkpointStatistics

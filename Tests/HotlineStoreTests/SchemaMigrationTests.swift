@@ -42,7 +42,7 @@ struct SchemaMigrationTests {
         }
 
         let store = try TicketStore(path: path)
-        #expect(try store.appliedMigrations().last == "v4-checks-without-in-lists")
+        #expect(try store.appliedMigrations().contains("v4-checks-without-in-lists"))
         let (ticket, events) = try await store.ticket("20260921-0001", visibleTo: admin)
         #expect(ticket.submissionId == "call-1" && ticket.status == .pending)
         #expect(events.map(\.kind) == [.submitted])
@@ -54,7 +54,7 @@ struct SchemaMigrationTests {
                 let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [table]) ?? ""
                 #expect(!sql.contains(" IN ("), "\(table): \(sql)")
             }
-            // The same rules: an unknown event kind, ticket rating or deadline state is refused.
+            // The same rules: an unknown event kind, ticket rating or deadline kind is refused.
             #expect(throws: DatabaseError.self) {
                 try db.execute(sql: "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 1, 'bogus', 0, 'operator')")
             }
@@ -66,13 +66,65 @@ struct SchemaMigrationTests {
             }
             #expect(throws: DatabaseError.self) {
                 try db.execute(sql: """
-                    INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck)
-                    VALUES ('20260921-0001', 'resolve', 1, 2, 3, 'late', 2)
+                    INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt)
+                    VALUES ('20260921-0001', 'late', 1, 2, 3)
                     """)
             }
             // And a known one is accepted.
             try db.execute(sql: "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 2, 'dispatched', 0, 'operator')")
             try db.execute(sql: "UPDATE ticket SET rating = 'satisfied' WHERE id = '20260921-0001'")
         }
+    }
+}
+
+@Suite("Schema migrations: deadlines in time order")
+struct DeadlineCheckMigrationTests {
+    @Test("Running deadlines become checks by their state; a past overdue event becomes a folded passing, shown once")
+    func checksFromStates() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("hotline.db").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v4-checks-without-in-lists")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits, overdue, unitOverdue)
+                    VALUES ('20260921-0001', 'hotline', 'call-1', 'dispatched', 'normal', '停水', 0, 'water', '["gas"]', 1, 1);
+                    INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                    VALUES ('20260921-0001', 0, 'submitted', 0, 'operator', NULL, 'hotline'),
+                           ('20260921-0001', 61, 'overdue', 0, 'system', 'water', 'phase');
+                    INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck) VALUES
+                        ('20260921-0001', 'claim', 0, 100, 200, 'open', 100),
+                        ('20260921-0001', 'resolve', 0, 150, 1000, 'warned', 1001),
+                        ('20260921-0001', 'phase', 0, 50, 60, 'passed', NULL);
+                    """)
+            }
+        }
+
+        let store = try TicketStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        let checks = try await queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT fireAt, kind, stage, unit, coUnits FROM deadlineCheck ORDER BY fireAt").map {
+                "\($0[0] as Int64) \($0[1] as String) \($0[2] as String) \($0[3] as String) \($0[4] as String)"
+            }
+        }
+        #expect(checks == ["100 claim warn water [\"gas\"]", "201 claim due water [\"gas\"]", "1001 resolve due water [\"gas\"]"])
+        let passings = try await queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, at, folded FROM deadlinePassed").map { "\($0[0] as String) \($0[1] as Int64) \($0[2] as Int64)" }
+        }
+        #expect(passings == ["phase 61 1"])
+        let (ticket, history) = try await store.ticket("20260921-0001", visibleTo: admin)
+        #expect(ticket.overdue && ticket.unitOverdue && !ticket.resolveOverdue)
+        #expect(history.map(\.kind) == [.submitted, .overdue])
+
+        // The next sweep finds the two deadlines left; the ticket already counted against its unit.
+        let swept = try await store.sweepBatch(at: Date(millis: 1001), warnFraction: 0.8, calendar: WorkCalendar(timeZone: .gmt))
+        #expect(swept.examined == 3)
+        #expect(swept.passed.map(\.kind) == [.claim, .resolve])
+        #expect(swept.notices.map(\.kind) == [.overdue, .overdue] && swept.notices.allSatisfy { $0.unit == "water" && $0.coUnits == ["gas"] })
+        #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unitDay") } == 0)
+        #expect(try await store.nextDeadlineCheck() == nil)
     }
 }

@@ -38,6 +38,7 @@ struct TicketStoreTests {
         #expect(try f.store.synchronousMode() == 2)
         #expect(try f.store.appliedMigrations() == [
             "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
+            "v5-deadline-checks-in-time-order",
         ])
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -227,5 +228,14 @@ struct RollupTests {
         #expect(Dictionary(uniqueKeysWithValues: rolled.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: scanned.map { ($0.unit, $0) }))
         #expect(rolled.reduce(0) { $0 + $1.dispatched } == 30)
         #expect(rolled.contains { $0.overdue > 0 } && rolled.contains { $0.badRatings > 0 } && rolled.contains { $0.returned > 0 })
+
+        // Folding the passings into the tickets changes no figure, on either path.
+        #expect(try await f.store.unfoldedPassingCount() > 0)
+        while try await f.store.foldPassedDeadlines(limit: 7) > 0 {}
+        #expect(try await f.store.unfoldedPassingCount() == 0)
+        let rolledAfter = try await f.store.stats(from: from, to: to, units: units, calendar: calendar)
+        let scannedAfter = try await f.store.stats(from: from.addingTimeInterval(-1), to: to.addingTimeInterval(-1), units: units, calendar: calendar)
+        #expect(Dictionary(uniqueKeysWithValues: rolledAfter.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: rolled.map { ($0.unit, $0) }))
+        #expect(Dictionary(uniqueKeysWithValues: scannedAfter.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: scanned.map { ($0.unit, $0) }))
     }
 }

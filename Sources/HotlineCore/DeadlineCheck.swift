@@ -1,0 +1,58 @@
+import Foundation
+
+/// One moment at which the SLA clock must look at a ticket's deadline: its due-soon point
+/// (`warn`) or the instant after its due time (`due`). The store keeps these in time order,
+/// carrying what the clock needs to act without reading the ticket: who is notified, the
+/// channel for the log, and what the day figures need.
+public struct DeadlineCheck: Sendable, Hashable {
+    /// Which point of the deadline a check stands for.
+    public enum Stage: String, Sendable, CaseIterable, Hashable {
+        /// The due-soon point (`warn_at` of the window).
+        case warn
+        /// Just after the due time: the deadline has passed.
+        case due
+    }
+
+    /// The ticket.
+    public var ticketID: String
+    /// The deadline.
+    public var kind: DeadlineKind
+    /// Which point of it.
+    public var stage: Stage
+    /// The deadline's due time.
+    public var due: Date
+    /// The ticket's channel (for the log).
+    public var channel: SubmissionChannel
+    /// The ticket's lead unit.
+    public var unit: String?
+    /// The ticket's co-handling units.
+    public var coUnits: [String]
+    /// When the ticket was received (its day carries the unit's figures).
+    public var receivedAt: Date
+    /// Whether the ticket had been replied to when the check was set (a reopened ticket).
+    public var replied: Bool
+
+    /// Creates a check.
+    public init(ticketID: String, kind: DeadlineKind, stage: Stage, due: Date, channel: SubmissionChannel, unit: String?,
+                coUnits: [String], receivedAt: Date, replied: Bool) {
+        self.ticketID = ticketID
+        self.kind = kind
+        self.stage = stage
+        self.due = due
+        self.channel = channel
+        self.unit = unit
+        self.coUnits = coUnits
+        self.receivedAt = receivedAt
+        self.replied = replied
+    }
+
+    /// The checks a running deadline of `ticket` needs: the due-soon point (not for the
+    /// rating window, which only closes) and the passing of the due time.
+    public static func checks(for deadline: Deadline, of ticket: Ticket) -> [DeadlineCheck] {
+        func check(_ stage: Stage) -> DeadlineCheck {
+            DeadlineCheck(ticketID: ticket.id, kind: deadline.kind, stage: stage, due: deadline.due, channel: ticket.channel,
+                          unit: ticket.unit, coUnits: ticket.coUnits, receivedAt: ticket.receivedAt, replied: ticket.repliedAt != nil)
+        }
+        return deadline.kind == .rating ? [check(.due)] : [check(.warn), check(.due)]
+    }
+}

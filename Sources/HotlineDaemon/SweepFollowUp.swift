@@ -1,0 +1,72 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// What a sweep leaves for after it has answered: its log entries (10,000 deadlines passing
+/// at once are 10,000 journal lines, longer to write than the sweep itself), and folding
+/// the passed deadlines into their tickets (flags and `overdue` events; until then reads
+/// complete the tickets from the passings). Runs as a service: at start it folds what an
+/// earlier run left; on shutdown it writes the entries still waiting.
+public final class SweepFollowUp: Service, Sendable {
+    /// Tickets folded per transaction: a submission waits behind at most one such batch
+    /// (a few milliseconds).
+    public static let foldBatch = 100
+
+    private let store: TicketStore
+    private let logger: Logger
+    private let waiting = Mutex<[SweepResult]>([])
+    private let wakeup = Wakeup()
+
+    /// Creates the follow-up of `store`'s sweeps.
+    public init(store: TicketStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Takes a sweep batch's results to log, and wakes the folding.
+    public func hand(_ result: SweepResult) {
+        guard !result.passed.isEmpty || !result.closed.isEmpty || !result.notices.isEmpty else { return }
+        waiting.withLock { $0.append(result) }
+        wakeup.signal()
+    }
+
+    /// Writes the log entries of the sweeps handed so far.
+    public func writeLog() {
+        let results = waiting.withLock { waiting -> [SweepResult] in
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for result in results {
+            for check in result.passed { TicketLog.passed(check, logger: logger) }
+            for transition in result.closed {
+                for event in transition.events { TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger) }
+            }
+            for notice in result.notices { TicketLog.notice(notice, logger: logger) }
+        }
+    }
+
+    /// Runs until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                self.writeLog()
+                var pause: Duration = .seconds(60)
+                do {
+                    while !Task.isCancelled, try await self.store.foldPassedDeadlines(limit: Self.foldBatch) > 0 {
+                        self.writeLog()
+                    }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    self.logger.error("folding passed deadlines into their tickets failed; retrying in 5 s", metadata: ["error": "\(error)"])
+                    pause = .seconds(5)
+                }
+                await self.wakeup.wait(timeout: pause)
+            }
+        }
+        writeLog()
+    }
+}
