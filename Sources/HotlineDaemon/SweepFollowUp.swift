@@ -26,10 +26,15 @@ public final class SweepFollowUp: Service, Sendable {
         self.logger = logger
     }
 
-    /// Takes a sweep batch's results to log, and wakes the folding.
+    /// Takes a sweep batch's results to log once the sweep is over (``sweepEnded()``).
     public func hand(_ result: SweepResult) {
         guard !result.passed.isEmpty || !result.closed.isEmpty || !result.notices.isEmpty else { return }
         waiting.withLock { $0.append(result) }
+    }
+
+    /// A sweep has answered: write its log entries and fold its passings. Not before: both
+    /// would take the processor and the writer from the sweep's later batches.
+    public func sweepEnded() {
         wakeup.signal()
     }
 

@@ -32,11 +32,12 @@ public final class Sweeper: Sendable {
     public static let batchSize = 2000
 
     /// Sweeps for `now`, batch by batch, sending each batch's notices to the watchers as it
-    /// commits and handing its log entries to the follow-up (written after the caller has
-    /// its answer); returns how many checks it took.
+    /// commits and handing its log entries to the follow-up (written once the whole sweep is
+    /// over, after `SetTime` has its answer); returns how many checks it took.
     @discardableResult
     public func sweep(at now: Date) async throws -> Int {
         var examined = 0
+        defer { followUp.sweepEnded() }
         while true {
             let config = configuration.current
             let result = try await store.sweepBatch(at: now, warnFraction: config.sla.warnAt, calendar: config.calendar,
@@ -44,7 +45,7 @@ public final class Sweeper: Sendable {
             hub.publish(result.notices)
             followUp.hand(result)
             examined += result.examined
-            if result.examined < Self.batchSize { return examined }
+            if !result.more { return examined }
         }
     }
 

@@ -6,6 +6,8 @@ import HotlineCore
 public struct SweepResult: Sendable, Hashable {
     /// Checks taken from the front of the queue.
     public var examined: Int
+    /// Whether more checks had come than the batch took.
+    public var more: Bool
     /// The deadlines that passed (each now overdue, with its passing recorded).
     public var passed: [DeadlineCheck]
     /// Tickets whose rating window closed (closed unrated), with their events.
@@ -25,7 +27,7 @@ extension TicketStore {
 
     /// Runs one batch of the SLA clock for `now`: takes up to `batchSize` checks whose time
     /// has come from the front of `deadlineCheck` and acts on them in one transaction. Call
-    /// it again while `examined` equals `batchSize`.
+    /// it again while `more` is true.
     ///
     /// A due-soon point only sends its notice. A passed deadline is written as set-based
     /// statements over the batch, never as rows found by ticket: its passing into the small
@@ -39,16 +41,35 @@ extension TicketStore {
         // hair below it as a Double, and must not miss the checks of that millisecond.
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
         return try await writer.write { db -> SweepResult in
-            try db.execute(sql: Self.sweepTableSQL)
-            try db.cachedStatement(sql: Self.takeChecksSQL).execute(arguments: [nowMillis, batchSize])
-            var result = SweepResult(examined: 0, passed: [], closed: [], notices: [])
-            var rollup = RollupDeltas()
+            var result = SweepResult(examined: 0, more: false, passed: [], closed: [], notices: [])
+            result.passed.reserveCapacity(batchSize)
+            result.notices.reserveCapacity(batchSize)
+            // The unit figures' changes, by lead unit and local day of receipt. The day of an
+            // instant is looked up by its quarter hour of UTC (every zone's midnight falls on
+            // one, so all instants of a quarter hour share a local day).
+            var tally: [TallyKey: (overdue: Int, repliedOnTime: Int)] = [:]
+            var quarterDays: [Int64: Int] = [:]
+            func day(of instant: Date) -> Int {
+                let quarter = instant.millis / 900_000
+                if let day = quarterDays[quarter] { return day }
+                let day = calendar.localDate(of: Date(millis: quarter * 900_000)).daysSinceEpoch
+                quarterDays[quarter] = day
+                return day
+            }
             var newlyUnitOverdue: Set<String> = []
+            newlyUnitOverdue.reserveCapacity(batchSize)
             var closing: [DeadlineCheck] = []
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.readTakenSQL))
+            var last: (fireAt: Int64, check: DeadlineCheck)?
+            // One row more than the batch, to know whether another batch is needed.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.takeChecksSQL), arguments: [nowMillis, batchSize + 1])
             while let row = try rows.next() {
-                let check = try DeadlineCheck(row: row)
+                guard result.examined < batchSize else {
+                    result.more = true
+                    continue
+                }
+                let check = DeadlineCheck(sweepRow: row)
                 result.examined += 1
+                last = (row[0], check)
                 if check.kind == .rating {
                     closing.append(check)
                     continue
@@ -60,15 +81,26 @@ extension TicketStore {
                 // deadlines pass; a reopened ticket's reply stops counting as on time.
                 guard let unit = check.unit, check.kind.isUnits else { continue }
                 let hadUnitPassing: Bool = row[10], hadResolvePassing: Bool = row[11]
+                let key = TallyKey(day: day(of: check.receivedAt), unit: unit)
                 if !hadUnitPassing, newlyUnitOverdue.insert(check.ticketID).inserted {
-                    rollup.add(overdue: 1, repliedOnTime: 0, unit: unit, receivedAt: check.receivedAt, calendar: calendar)
+                    tally[key, default: (0, 0)].overdue += 1
                 }
                 if check.kind == .resolve, check.replied, !hadResolvePassing {
-                    rollup.add(overdue: 0, repliedOnTime: -1, unit: unit, receivedAt: check.receivedAt, calendar: calendar)
+                    tally[key, default: (0, 0)].repliedOnTime -= 1
                 }
             }
-            try db.cachedStatement(sql: Self.recordPassingsSQL).execute(arguments: [nowMillis])
-            try db.cachedStatement(sql: Self.removeTakenSQL).execute()
+            guard let last else { return result }
+            // The batch is the queue's front up to its last key: the passings are recorded and
+            // the checks removed as that range of the primary key.
+            let key = [last.fireAt.databaseValue, last.check.ticketID.databaseValue, last.check.kind.rawValue.databaseValue,
+                       last.check.stage.rawValue.databaseValue]
+            try db.cachedStatement(sql: Self.recordPassingsSQL).run([nowMillis.databaseValue] + key)
+            try db.cachedStatement(sql: Self.removeTakenSQL).run(key)
+            var rollup = RollupDeltas()
+            for (key, change) in tally {
+                rollup.add(overdue: change.overdue, repliedOnTime: change.repliedOnTime, unit: key.unit,
+                           day: LocalDate(daysSinceEpoch: key.day))
+            }
             try rollup.write(db)
             for check in closing {
                 guard let transition = try Self.closeRatingWindow(check, clock: clock, at: now, warnFraction: warnFraction,
@@ -98,33 +130,38 @@ extension TicketStore {
         return Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices)
     }
 
-    /// The batch's checks, copied from the queue's front (an in-memory table of the writer).
-    private static let sweepTableSQL = """
-        CREATE TEMP TABLE IF NOT EXISTS sweep AS SELECT * FROM deadlineCheck WHERE 0;
-        DELETE FROM temp.sweep;
-        """
+    /// A unit and a local day of receipt (days since 1970).
+    private struct TallyKey: Hashable {
+        var day: Int
+        var unit: String
+    }
+
+    /// The checks whose time has come, from the queue's front in key order, with whether the
+    /// ticket had already passed a deadline that counts against the unit, and a resolve
+    /// deadline (for the figures). Kinds and channels come as their positions in
+    /// `allCases`, the stage as whether it is `due`, co-units as NULL when there are none:
+    /// SQLite compares them faster than Swift decodes strings.
     private static let takeChecksSQL = """
-        INSERT INTO temp.sweep SELECT * FROM deadlineCheck WHERE fireAt <= ? ORDER BY fireAt, ticketId, kind, stage LIMIT ?
-        """
-    /// The batch's checks in time order, with whether the ticket had already passed a
-    /// deadline that counts against the unit, and a resolve deadline (for the figures).
-    private static let readTakenSQL = """
-        SELECT s.fireAt, s.ticketId, s.kind, s.stage, s.dueAt, s.channel, s.unit, s.coUnits, s.receivedAt, s.replied,
-               CASE WHEN s.stage = 'due' THEN EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = s.ticketId
+        SELECT c.fireAt, c.ticketId, \(position("c.kind", DeadlineKind.self)), c.stage = 'due', c.dueAt,
+               \(position("c.channel", SubmissionChannel.self)), c.unit, nullif(c.coUnits, '[]'), c.receivedAt, c.replied,
+               CASE WHEN c.stage = 'due' THEN EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId
                     AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')) ELSE 0 END,
-               CASE WHEN s.stage = 'due' AND s.kind = 'resolve' AND s.replied = 1 THEN EXISTS (SELECT 1 FROM deadlinePassed p
-                    WHERE p.ticketId = s.ticketId AND p.kind = 'resolve') ELSE 0 END
-        FROM temp.sweep s ORDER BY s.fireAt, s.ticketId, s.kind, s.stage
+               CASE WHEN c.stage = 'due' AND c.kind = 'resolve' AND c.replied = 1 THEN EXISTS (SELECT 1 FROM deadlinePassed p
+                    WHERE p.ticketId = c.ticketId AND p.kind = 'resolve') ELSE 0 END
+        FROM deadlineCheck c WHERE c.fireAt <= ? ORDER BY c.fireAt, c.ticketId, c.kind, c.stage LIMIT ?
         """
     /// Two passings of one deadline kind in the same millisecond are one.
     private static let recordPassingsSQL = """
         INSERT OR IGNORE INTO deadlinePassed (ticketId, kind, at, unit)
             SELECT ticketId, kind, ?, CASE WHEN kind = 'callback' THEN NULL ELSE unit END
-            FROM temp.sweep WHERE stage = 'due' AND kind <> 'rating'
+            FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?) AND stage = 'due' AND kind <> 'rating'
         """
-    private static let removeTakenSQL = """
-        DELETE FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) IN (SELECT fireAt, ticketId, kind, stage FROM temp.sweep)
-        """
+    private static let removeTakenSQL = "DELETE FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?)"
+
+    /// An SQL expression for the position of `column`'s value in `T.allCases`.
+    private static func position<T: RawRepresentable<String> & CaseIterable>(_ column: String, _ type: T.Type) -> String {
+        "CASE \(column) " + T.allCases.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset)" }.joined(separator: " ") + " END"
+    }
 
     /// Makes a ticket's deadline definitions and checks match its running deadlines: a
     /// deadline whose due time is unchanged keeps its checks (so its notices are not sent
@@ -200,16 +237,15 @@ extension TicketStore {
 }
 
 extension DeadlineCheck {
-    /// Decodes the first ten columns of a `deadlineCheck` row (`fireAt` first, not kept).
-    init(row: Row) throws {
-        let kindRaw: String = row[2], stageRaw: String = row[3], channelRaw: String = row[5]
-        guard let kind = DeadlineKind(rawValue: kindRaw), let stage = Stage(rawValue: stageRaw),
-              let channel = SubmissionChannel(rawValue: channelRaw) else {
-            throw StoreError.corrupt("deadlineCheck row \(kindRaw) \(stageRaw) \(channelRaw)")
-        }
-        let coUnitsJSON: String = row[7]
-        self.init(ticketID: row[1], kind: kind, stage: stage, due: Date(millis: row[4]), channel: channel, unit: row[6],
-                  coUnits: Ticket.coUnits(fromJSON: coUnitsJSON), receivedAt: Date(millis: row[8]), replied: row[9])
+    private static let kinds = DeadlineKind.allCases
+    private static let channels = SubmissionChannel.allCases
+
+    /// Decodes a row of the sweep's query (kinds and channels by position, see `takeChecksSQL`).
+    init(sweepRow row: Row) {
+        let coUnitsJSON: String? = row[7]
+        self.init(ticketID: row[1], kind: Self.kinds[row[2] as Int], stage: row[3] ? .due : .warn, due: Date(millis: row[4]),
+                  channel: Self.channels[row[5] as Int], unit: row[6], coUnits: coUnitsJSON.map(Ticket.coUnits(fromJSON:)) ?? [],
+                  receivedAt: Date(millis: row[8]), replied: row[9])
     }
 
     /// The values of a `deadlineCheck` row, in the order of its columns.

@@ -46,13 +46,13 @@ extension TicketStore {
             entries[key] = entry
         }
 
-        /// Adds the counts a passed deadline changes without reading its ticket: `overdue`
-        /// and `repliedOnTime` of the lead unit on the day of receipt.
-        mutating func add(overdue: Int, repliedOnTime: Int, unit: String, receivedAt: Date, calendar: WorkCalendar) {
+        /// Adds the counts passed deadlines change without reading their tickets: `overdue`
+        /// and `repliedOnTime` of the lead unit on the local day of receipt.
+        mutating func add(overdue: Int, repliedOnTime: Int, unit: String, day: LocalDate) {
             var change = UnitStats(unit: unit)
             change.overdue = overdue
             change.repliedOnTime = repliedOnTime
-            add(change, day: calendar.localDate(of: receivedAt).description, sign: 1)
+            add(change, day: day.description, sign: 1)
         }
 
         /// Writes the non-zero changes.

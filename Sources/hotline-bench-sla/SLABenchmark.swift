@@ -78,6 +78,8 @@ struct SLABenchmark: AsyncParsableCommand {
         // Bring the clock to just before the instant, sweeping the due-soon points on the way.
         let (warmup, _) = try timed("org.hotline.Testing.SetTime", ["now": time(passAt.addingTimeInterval(-1))])
         print(String(format: "sweep up to the instant (due-soon notices of earlier deadlines): %.1f ms", warmup))
+        // The daemon writes the warm-up's log entries after answering; let it finish.
+        sleep(2)
         let before = try timed("org.hotline.Dispatch.Status", [:]).1.parameters["overdue"]?.intValue ?? 0
         let recorder = try profile.map { try Self.startProfiler(of: daemon.processIdentifier, into: $0) }
         // Meanwhile a second client submits in a closed loop: how long does a citizen's call
