@@ -42,10 +42,10 @@ enum Schema {
     /// front, and each row carries what the sweep needs (the units to notify, the channel,
     /// the day figures' keys) so that the ticket is not read. A deadline's stage follows
     /// from which of its checks are left (both: open; `due` only: warned; none: passed).
-    /// `deadlinePassed` records every passing, keyed by ticket: it stands for the ticket's
-    /// overdue flags and its `overdue` event until they are folded into `ticket` and
-    /// `event` in the background (`folded = 1`), and it stays as the record of what has
-    /// counted against a unit.
+    /// `deadlinePassed` records every passing, by ticket: it stands for the ticket's overdue
+    /// flags and its `overdue` event until they are folded into `ticket` and `event` in the
+    /// background (`folded = 1`), and it stays as the record of what has counted against a
+    /// unit. Neither table has foreign keys: checking them would read the ticket.
     private static let v5 = """
     CREATE TABLE deadlineCheck (
         fireAt     INTEGER NOT NULL,
@@ -61,19 +61,19 @@ enum Schema {
         PRIMARY KEY (fireAt, ticketId, kind, stage)
     ) WITHOUT ROWID;
 
+    -- Keyed by folded first: the sweep inserts into the small unfolded part only.
     CREATE TABLE deadlinePassed (
+        folded   INTEGER NOT NULL DEFAULT 0 CHECK (folded = 0 OR folded = 1),
         ticketId TEXT    NOT NULL,
         kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback'),
         at       INTEGER NOT NULL,
         unit     TEXT,
-        folded   INTEGER NOT NULL DEFAULT 0 CHECK (folded = 0 OR folded = 1),
-        PRIMARY KEY (ticketId, kind, at)
+        PRIMARY KEY (folded, ticketId, kind, at)
     ) WITHOUT ROWID;
-    CREATE INDEX deadlinePassed_unfolded ON deadlinePassed(ticketId) WHERE folded = 0;
 
     -- Every passing so far, from the overdue events (already in the tickets' flags).
-    INSERT OR IGNORE INTO deadlinePassed (ticketId, kind, at, unit, folded)
-        SELECT ticketId, note, at, unit, 1 FROM event
+    INSERT OR IGNORE INTO deadlinePassed (folded, ticketId, kind, at, unit)
+        SELECT 1, ticketId, note, at, unit FROM event
         WHERE kind = 'overdue' AND (note = 'claim' OR note = 'resolve' OR note = 'phase' OR note = 'callback');
 
     -- The checks still to make, from the deadlines' states.

@@ -144,10 +144,10 @@ extension TicketStore {
     private static let takeChecksSQL = """
         SELECT c.fireAt, c.ticketId, \(position("c.kind", DeadlineKind.self)), c.stage = 'due', c.dueAt,
                \(position("c.channel", SubmissionChannel.self)), c.unit, nullif(c.coUnits, '[]'), c.receivedAt, c.replied,
-               CASE WHEN c.stage = 'due' THEN EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId
+               CASE WHEN c.stage = 'due' THEN EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.folded IN (0, 1) AND p.ticketId = c.ticketId
                     AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')) ELSE 0 END,
                CASE WHEN c.stage = 'due' AND c.kind = 'resolve' AND c.replied = 1 THEN EXISTS (SELECT 1 FROM deadlinePassed p
-                    WHERE p.ticketId = c.ticketId AND p.kind = 'resolve') ELSE 0 END
+                    WHERE p.folded IN (0, 1) AND p.ticketId = c.ticketId AND p.kind = 'resolve') ELSE 0 END
         FROM deadlineCheck c WHERE c.fireAt <= ? ORDER BY c.fireAt, c.ticketId, c.kind, c.stage LIMIT ?
         """
     /// Two passings of one deadline kind in the same millisecond are one.

@@ -34,14 +34,14 @@ extension TicketStore {
 
     /// An SQL condition: the ticket of `table` has an unfolded passing of `kinds`.
     static func unfoldedPassing(of table: String, kinds: PassingKinds = .any) -> String {
-        "EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = \(table).id AND p.folded = 0\(kinds.condition))"
+        "EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.folded = 0 AND p.ticketId = \(table).id\(kinds.condition))"
     }
 
     /// The `overdue` events a ticket's unfolded passings stand for, in order. They are
     /// later than every stored event of the ticket (a command folds them first).
     static func unfoldedPassings(of id: String, _ db: Database) throws -> [TicketEvent] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT kind, at, unit FROM deadlinePassed WHERE ticketId = ? AND folded = 0 ORDER BY at, kind
+            SELECT kind, at, unit FROM deadlinePassed WHERE folded = 0 AND ticketId = ? ORDER BY at, kind
             """), arguments: [id]).map { row in
             TicketEvent(at: Date(millis: row[1]), kind: .overdue, actorUid: 0, role: .system, unit: row[2], note: row[0])
         }
@@ -57,7 +57,7 @@ extension TicketStore {
         try db.cachedStatement(sql: """
             UPDATE ticket SET overdue = 1, unitOverdue = (unitOverdue OR ?), resolveOverdue = (resolveOverdue OR ?) WHERE id = ?
             """).execute(arguments: [kinds.contains(where: \.isUnits), kinds.contains(.resolve), id])
-        try db.cachedStatement(sql: "UPDATE deadlinePassed SET folded = 1 WHERE ticketId = ? AND folded = 0").execute(arguments: [id])
+        try db.cachedStatement(sql: "UPDATE OR REPLACE deadlinePassed SET folded = 1 WHERE folded = 0 AND ticketId = ?").execute(arguments: [id])
     }
 
     /// Folds the passings of up to `limit` tickets in one transaction; returns how many

@@ -193,7 +193,7 @@ public final class TicketStore: Sendable {
     }
 
     /// The figures of `Status`, counted through indexes only (`ticket_status`, the partial
-    /// `ticket_overdue`, and the unfolded passings through `deadlinePassed_unfolded`): the
+    /// `ticket_overdue`, and the unfolded passings, the front of `deadlinePassed`): the
     /// health check runs this every few seconds, so it must never scan the closed tickets of
     /// past years.
     public func statusCounts() async throws -> StatusCounts {

@@ -160,7 +160,8 @@ struct SLABenchmark: AsyncParsableCommand {
     }
 
     /// Writes the tickets: received over the 10 days before t0, due over the 60 days after it,
-    /// half of them closed; `simultaneous` open ones due exactly at `passAt`.
+    /// half of them closed; `simultaneous` open ones due exactly at `passAt`; one in twenty
+    /// with an earlier passed deadline.
     func load(database: String, passAt: Date) async throws {
         let store = try TicketStore(path: database)
         var random = SystemRandomNumberGenerator()
@@ -199,6 +200,22 @@ struct SLABenchmark: AsyncParsableCommand {
             }
             try await store.importTickets(chunk, warnFraction: 0.8, calendar: WorkCalendar(timeZone: Self.timeZone), at: Self.t0)
             created += chunk.count
+        }
+        // One ticket in twenty missed a phase report earlier (a folded passing, its event and
+        // its flags), so that the sweep's look-ups of earlier passings search a table of
+        // realistic size.
+        try await DatabaseQueue(path: database).write { db in
+            try db.execute(sql: """
+                CREATE TEMP TABLE late AS SELECT id, unit, receivedAt FROM ticket WHERE abs(random()) % 20 = 0;
+                INSERT INTO deadlinePassed (folded, ticketId, kind, at, unit) SELECT 1, id, 'phase', receivedAt + 3600000, unit FROM temp.late;
+                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                    SELECT id, receivedAt + 3600000, 'overdue', 0, 'system', unit, 'phase' FROM temp.late;
+                UPDATE ticket SET overdue = 1, unitOverdue = 1 WHERE id IN (SELECT id FROM temp.late);
+                UPDATE unitDay SET overdue = overdue + c.n
+                    FROM (SELECT date(receivedAt / 1000 + 8 * 3600, 'unixepoch') AS day, unit, count(*) AS n FROM temp.late GROUP BY 1, 2) AS c
+                    WHERE unitDay.day = c.day AND unitDay.unit = c.unit;
+                DROP TABLE temp.late;
+                """)
         }
         try await store.analyze()
         try store.checkpoint()
