@@ -232,4 +232,58 @@ struct SLATests {
         #expect(daemon.log.contains("dropping it"))
         #expect(try daemon.call("org.hotline.Dispatch.Status").parameters["open"] == .int(Int64(count)))
     }
+
+    @Test("A passed deadline reads the same before and after it is folded into its ticket in the background, and after a restart")
+    func passingsFolded() throws {
+        let daemon = try startedDaemon()
+        try setTime(daemon, "2026-09-30T10:00:00+08:00")
+        let ids = try (0..<3).map { try submit(daemon, "f-\($0)") }   // claimBy 12:00
+        func unfolded() throws -> String {
+            try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM deadlinePassed WHERE folded = 0")
+        }
+        func storedOverdueEvents() throws -> String {
+            try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM event WHERE kind = 'overdue'")
+        }
+        func read(_ id: String) throws -> (overdue: JSONValue?, kinds: [String]) {
+            let got = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)])
+            return (got.parameters["ticket"]?["overdue"], got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? [])
+        }
+        func waitUntilFolded() throws {
+            let deadline = Date().addingTimeInterval(10)
+            while try unfolded() != "0", Date() < deadline { usleep(50_000) }
+        }
+
+        try setTime(daemon, "2026-09-30T12:00:01+08:00")
+        // Right after the sweep's answer the tickets read as overdue, whether or not the
+        // background fold has run yet.
+        for id in ids {
+            let answer = try read(id)
+            #expect(answer.overdue == true && answer.kinds == ["submitted", "dispatched", "overdue"])
+        }
+        #expect(try must(daemon, "Status", [:])["overdue"] == 3)
+        try waitUntilFolded()
+        #expect(try unfolded() == "0" && storedOverdueEvents() == "3")
+        for id in ids {
+            let answer = try read(id)
+            #expect(answer.overdue == true && answer.kinds == ["submitted", "dispatched", "overdue"])
+        }
+        #expect(try must(daemon, "Status", [:])["overdue"] == 3)
+        // The overdue log entries follow the answer, one per ticket.
+        let logged = Date().addingTimeInterval(10)
+        while ids.contains(where: { !daemon.log.contains("ticket \($0) overdue (claim deadline missed)") }), Date() < logged { usleep(50_000) }
+        for id in ids { #expect(daemon.log.components(separatedBy: "ticket \(id) overdue (claim deadline missed)").count == 2) }
+
+        // Stopped straight after a sweep, folded or not: after the restart every history holds
+        // its overdue event once, and nothing is left to fold.
+        let more = try (0..<3).map { try submit(daemon, "g-\($0)") }   // claimBy 14:00:01 the same day
+        try setTime(daemon, "2026-10-09T12:00:00+08:00")
+        _ = daemon.stop()
+        try daemon.start()
+        try daemon.waitUntilAnswering()
+        try waitUntilFolded()
+        #expect(try unfolded() == "0" && storedOverdueEvents() == "6")
+        for id in ids + more {
+            #expect(try read(id).kinds.filter { $0 == "overdue" }.count == 1)
+        }
+    }
 }
