@@ -33,9 +33,10 @@ public final class SweepFollowUp: Service, Sendable {
     }
 
     /// A sweep has answered: write its log entries and fold its passings. Not before: both
-    /// would take the processor and the writer from the sweep's later batches.
+    /// would take the processor and the writer from the sweep's later batches. A sweep that
+    /// found nothing wakes nothing.
     public func sweepEnded() {
-        wakeup.signal()
+        if waiting.withLock({ !$0.isEmpty }) { wakeup.signal() }
     }
 
     /// Writes the log entries of the sweeps handed so far.

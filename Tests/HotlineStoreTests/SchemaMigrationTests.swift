@@ -20,26 +20,17 @@ struct SchemaMigrationTests {
 
     @Test("A database from before the CHECK rewrite migrates in place: rows kept, every rule still enforced")
     func rewriteInPlace() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("hotline.db").path
-
         // The schema as the previous release left it, with a ticket and its event.
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v3-overdue-index")
-            try await queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, rating)
-                    VALUES ('20260921-0001', 'hotline', 'call-1', 'pending', 'normal', '停水', 1790000000000, NULL);
-                    INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-                    VALUES ('20260921-0001', 1790000000000, 'submitted', 0, 'operator', NULL, 'hotline');
-                    """)
-            }
-            #expect(try await queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event'") }?
-                .contains("kind IN (") == true)
-        }
+        let earlier = try await EarlierDatabase(upTo: "v3-overdue-index", rows: """
+            INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, rating)
+            VALUES ('20260921-0001', 'hotline', 'call-1', 'pending', 'normal', '停水', 1790000000000, NULL);
+            INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+            VALUES ('20260921-0001', 1790000000000, 'submitted', 0, 'operator', NULL, 'hotline');
+            """)
+        let path = earlier.path
+        #expect(try await DatabaseQueue(path: path).read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event'")
+        }?.contains("kind IN (") == true)
 
         let store = try TicketStore(path: path)
         #expect(try store.appliedMigrations().contains("v4-checks-without-in-lists"))
@@ -81,27 +72,18 @@ struct SchemaMigrationTests {
 struct DeadlineCheckMigrationTests {
     @Test("Running deadlines become checks by their state; a past overdue event becomes a folded passing, shown once")
     func checksFromStates() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("hotline.db").path
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v4-checks-without-in-lists")
-            try await queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits, overdue, unitOverdue)
-                    VALUES ('20260921-0001', 'hotline', 'call-1', 'dispatched', 'normal', '停水', 0, 'water', '["gas"]', 1, 1);
-                    INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-                    VALUES ('20260921-0001', 0, 'submitted', 0, 'operator', NULL, 'hotline'),
-                           ('20260921-0001', 61, 'overdue', 0, 'system', 'water', 'phase');
-                    INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck) VALUES
-                        ('20260921-0001', 'claim', 0, 100, 200, 'open', 100),
-                        ('20260921-0001', 'resolve', 0, 150, 1000, 'warned', 1001),
-                        ('20260921-0001', 'phase', 0, 50, 60, 'passed', NULL);
-                    """)
-            }
-        }
+        let earlier = try await EarlierDatabase(upTo: "v4-checks-without-in-lists", rows: """
+            INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits, overdue, unitOverdue)
+            VALUES ('20260921-0001', 'hotline', 'call-1', 'dispatched', 'normal', '停水', 0, 'water', '["gas"]', 1, 1);
+            INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+            VALUES ('20260921-0001', 0, 'submitted', 0, 'operator', NULL, 'hotline'),
+                   ('20260921-0001', 61, 'overdue', 0, 'system', 'water', 'phase');
+            INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck) VALUES
+                ('20260921-0001', 'claim', 0, 100, 200, 'open', 100),
+                ('20260921-0001', 'resolve', 0, 150, 1000, 'warned', 1001),
+                ('20260921-0001', 'phase', 0, 50, 60, 'passed', NULL);
+            """)
+        let path = earlier.path
 
         let store = try TicketStore(path: path)
         let queue = try DatabaseQueue(path: path)
@@ -127,4 +109,21 @@ struct DeadlineCheckMigrationTests {
         #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unitDay") } == 0)
         #expect(try await store.nextDeadlineCheck() == nil)
     }
+}
+
+/// A database file in a fresh temporary folder as an earlier release left it: migrated up to
+/// `migration` only, holding `rows`. The folder goes with the value.
+final class EarlierDatabase {
+    let directory: URL
+    var path: String { directory.appendingPathComponent("hotline.db").path }
+
+    init(upTo migration: String, rows sql: String) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent("hotline.db").path)
+        try Schema.migrator.migrate(queue, upTo: migration)
+        try await queue.write { db in try db.execute(sql: sql) }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 }
