@@ -144,10 +144,12 @@ extension TicketStore {
     private static let takeChecksSQL = """
         SELECT c.fireAt, c.ticketId, \(position("c.kind", DeadlineKind.self)), c.stage = 'due', c.dueAt,
                \(position("c.channel", SubmissionChannel.self)), c.unit, nullif(c.coUnits, '[]'), c.receivedAt, c.replied,
-               CASE WHEN c.stage = 'due' THEN EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.folded IN (0, 1) AND p.ticketId = c.ticketId
-                    AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')) ELSE 0 END,
-               CASE WHEN c.stage = 'due' AND c.kind = 'resolve' AND c.replied = 1 THEN EXISTS (SELECT 1 FROM deadlinePassed p
-                    WHERE p.folded IN (0, 1) AND p.ticketId = c.ticketId AND p.kind = 'resolve') ELSE 0 END
+               CASE WHEN c.stage <> 'due' OR NOT (c.kind = 'claim' OR c.kind = 'resolve' OR c.kind = 'phase') THEN 0
+                    WHEN \(passedBefore(kinds: "p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase'", folded: 0)) THEN 1
+                    ELSE \(passedBefore(kinds: "p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase'", folded: 1)) END,
+               CASE WHEN c.stage <> 'due' OR c.kind <> 'resolve' OR c.replied = 0 THEN 0
+                    WHEN \(passedBefore(kinds: "p.kind = 'resolve'", folded: 0)) THEN 1
+                    ELSE \(passedBefore(kinds: "p.kind = 'resolve'", folded: 1)) END
         FROM deadlineCheck c WHERE c.fireAt <= ? ORDER BY c.fireAt, c.ticketId, c.kind, c.stage LIMIT ?
         """
     /// Two passings of one deadline kind in the same millisecond are one.
@@ -157,6 +159,13 @@ extension TicketStore {
             FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?) AND stage = 'due' AND kind <> 'rating'
         """
     private static let removeTakenSQL = "DELETE FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?)"
+
+    /// An SQL condition: the ticket of check `c` has a passing of `kinds` in the `folded`
+    /// part of `deadlinePassed` (one seek of its primary key; the two parts are looked at
+    /// one after the other, the small unfolded part first).
+    private static func passedBefore(kinds: String, folded: Int) -> String {
+        "EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.folded = \(folded) AND p.ticketId = c.ticketId AND (\(kinds)))"
+    }
 
     /// An SQL expression for the position of `column`'s value in `T.allCases`.
     private static func position<T: RawRepresentable<String> & CaseIterable>(_ column: String, _ type: T.Type) -> String {
