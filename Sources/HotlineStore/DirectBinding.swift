@@ -23,6 +23,19 @@ extension Statement {
         }
     }
 
+    /// Steps through the result rows with `values` bound, handing `body` the SQLite
+    /// statement at each row (its columns are read with `sqlite3_column_*`).
+    func forEachRow(_ values: [DatabaseValue], _ body: (OpaquePointer) throws -> Void) throws {
+        try bind(values)
+        defer { sqlite3_reset(sqliteStatement) }
+        while true {
+            let code = sqlite3_step(sqliteStatement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw failure(code) }
+            try body(sqliteStatement)
+        }
+    }
+
     /// The first column of every result row, as text (NULLs skipped).
     func texts(_ values: [DatabaseValue]) throws -> [String] {
         try bind(values)

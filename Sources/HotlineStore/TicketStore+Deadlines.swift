@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HotlineCore
 
 /// What one sweep batch of the SLA clock did.
@@ -61,26 +62,26 @@ extension TicketStore {
             var closing: [DeadlineCheck] = []
             var last: (fireAt: Int64, check: DeadlineCheck)?
             // One row more than the batch, to know whether another batch is needed.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.takeChecksSQL), arguments: [nowMillis, batchSize + 1])
-            while let row = try rows.next() {
+            // Read straight from SQLite: GRDB's row decoding cost more than SQLite's own work here.
+            try db.cachedStatement(sql: Self.takeChecksSQL).forEachRow([nowMillis.databaseValue, (batchSize + 1).databaseValue]) { row in
                 guard result.examined < batchSize else {
                     result.more = true
-                    continue
+                    return
                 }
                 let check = DeadlineCheck(sweepRow: row)
                 result.examined += 1
-                last = (row[0], check)
+                last = (sqlite3_column_int64(row, 0), check)
                 if check.kind == .rating {
                     closing.append(check)
-                    continue
+                    return
                 }
                 if let notice = clock.notice(for: check, at: now) { result.notices.append(notice) }
-                guard check.stage == .due else { continue }
+                guard check.stage == .due else { return }
                 result.passed.append(check)
                 // The unit's figures: a ticket counts as overdue once, however many of its
                 // deadlines pass; a reopened ticket's reply stops counting as on time.
-                guard let unit = check.unit, check.kind.isUnits else { continue }
-                let hadUnitPassing: Bool = row[10], hadResolvePassing: Bool = row[11]
+                guard let unit = check.unit, check.kind.isUnits else { return }
+                let hadUnitPassing = sqlite3_column_int64(row, 10) != 0, hadResolvePassing = sqlite3_column_int64(row, 11) != 0
                 let key = TallyKey(day: day(of: check.receivedAt), unit: unit)
                 if !hadUnitPassing, newlyUnitOverdue.insert(check.ticketID).inserted {
                     tally[key, default: (0, 0)].overdue += 1
@@ -249,12 +250,14 @@ extension DeadlineCheck {
     private static let kinds = DeadlineKind.allCases
     private static let channels = SubmissionChannel.allCases
 
-    /// Decodes a row of the sweep's query (kinds and channels by position, see `takeChecksSQL`).
-    init(sweepRow row: Row) {
-        let coUnitsJSON: String? = row[7]
-        self.init(ticketID: row[1], kind: Self.kinds[row[2] as Int], stage: row[3] ? .due : .warn, due: Date(millis: row[4]),
-                  channel: Self.channels[row[5] as Int], unit: row[6], coUnits: coUnitsJSON.map(Ticket.coUnits(fromJSON:)) ?? [],
-                  receivedAt: Date(millis: row[8]), replied: row[9])
+    /// Decodes the current row of the sweep's query (kinds and channels by position, see
+    /// `takeChecksSQL`).
+    init(sweepRow row: OpaquePointer) {
+        func text(_ column: Int32) -> String? { sqlite3_column_text(row, column).map { String(cString: $0) } }
+        func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(row, column) }
+        self.init(ticketID: text(1) ?? "", kind: Self.kinds[Int(integer(2))], stage: integer(3) != 0 ? .due : .warn,
+                  due: Date(millis: integer(4)), channel: Self.channels[Int(integer(5))], unit: text(6),
+                  coUnits: text(7).map(Ticket.coUnits(fromJSON:)) ?? [], receivedAt: Date(millis: integer(8)), replied: integer(9) != 0)
     }
 
     /// The values of a `deadlineCheck` row, in the order of its columns.
