@@ -31,10 +31,16 @@ public struct DeadlineCheck: Sendable, Hashable {
     public var receivedAt: Date
     /// Whether the ticket had been replied to when the check was set (a reopened ticket).
     public var replied: Bool
+    /// Whether the ticket already counted as overdue against its unit (``Ticket/unitOverdue``)
+    /// when the check was set or its ticket's passings were last folded.
+    public var unitOverdue: Bool
+    /// Whether the ticket had already missed a resolve deadline (``Ticket/resolveOverdue``),
+    /// as of the same moment.
+    public var resolveOverdue: Bool
 
     /// Creates a check.
     public init(ticketID: String, kind: DeadlineKind, stage: Stage, due: Date, channel: SubmissionChannel, unit: String?,
-                coUnits: [String], receivedAt: Date, replied: Bool) {
+                coUnits: [String], receivedAt: Date, replied: Bool, unitOverdue: Bool = false, resolveOverdue: Bool = false) {
         self.ticketID = ticketID
         self.kind = kind
         self.stage = stage
@@ -44,6 +50,8 @@ public struct DeadlineCheck: Sendable, Hashable {
         self.coUnits = coUnits
         self.receivedAt = receivedAt
         self.replied = replied
+        self.unitOverdue = unitOverdue
+        self.resolveOverdue = resolveOverdue
     }
 
     /// The checks a running deadline of `ticket` needs: the due-soon point (not for the
@@ -51,7 +59,8 @@ public struct DeadlineCheck: Sendable, Hashable {
     public static func checks(for deadline: Deadline, of ticket: Ticket) -> [DeadlineCheck] {
         func check(_ stage: Stage) -> DeadlineCheck {
             DeadlineCheck(ticketID: ticket.id, kind: deadline.kind, stage: stage, due: deadline.due, channel: ticket.channel,
-                          unit: ticket.unit, coUnits: ticket.coUnits, receivedAt: ticket.receivedAt, replied: ticket.repliedAt != nil)
+                          unit: ticket.unit, coUnits: ticket.coUnits, receivedAt: ticket.receivedAt, replied: ticket.repliedAt != nil,
+                          unitOverdue: ticket.unitOverdue, resolveOverdue: ticket.resolveOverdue)
         }
         return deadline.kind == .rating ? [check(.due)] : [check(.warn), check(.due)]
     }

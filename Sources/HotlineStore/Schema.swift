@@ -40,12 +40,13 @@ enum Schema {
     /// definition, written only by ticket changes. `deadlineCheck` holds the moments the
     /// clock must still look at, keyed by time: a sweep takes a contiguous range from its
     /// front, and each row carries what the sweep needs (the units to notify, the channel,
-    /// the day figures' keys) so that the ticket is not read. A deadline's stage follows
-    /// from which of its checks are left (both: open; `due` only: warned; none: passed).
-    /// `deadlinePassed` records every passing, by ticket: it stands for the ticket's overdue
-    /// flags and its `overdue` event until they are folded into `ticket` and `event` in the
-    /// background (`folded = 1`), and it stays as the record of what has counted against a
-    /// unit. Neither table has foreign keys: checking them would read the ticket.
+    /// the day figures' keys and whether the ticket already counts as overdue) so that the
+    /// ticket is not read. A deadline's stage follows from which of its checks are left
+    /// (both: open; `due` only: warned; none: passed). `deadlinePassed` holds the passings
+    /// not yet folded, by ticket: each stands for the ticket's overdue flags and its
+    /// `overdue` event until the background fold writes them into `ticket`, `event` and the
+    /// ticket's remaining checks, and deletes it, so the table stays small. Neither table
+    /// has foreign keys: checking them would read the ticket.
     private static let v5 = """
     CREATE TABLE deadlineCheck (
         fireAt     INTEGER NOT NULL,
@@ -58,31 +59,28 @@ enum Schema {
         coUnits    TEXT    NOT NULL,
         receivedAt INTEGER NOT NULL,
         replied    INTEGER NOT NULL CHECK (replied = 0 OR replied = 1),
+        unitOverdue    INTEGER NOT NULL CHECK (unitOverdue = 0 OR unitOverdue = 1),
+        resolveOverdue INTEGER NOT NULL CHECK (resolveOverdue = 0 OR resolveOverdue = 1),
         PRIMARY KEY (fireAt, ticketId, kind, stage)
     ) WITHOUT ROWID;
 
-    -- Keyed by folded first: the sweep inserts into the small unfolded part only.
     CREATE TABLE deadlinePassed (
-        folded   INTEGER NOT NULL DEFAULT 0 CHECK (folded = 0 OR folded = 1),
         ticketId TEXT    NOT NULL,
         kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback'),
         at       INTEGER NOT NULL,
         unit     TEXT,
-        PRIMARY KEY (folded, ticketId, kind, at)
+        PRIMARY KEY (ticketId, kind, at)
     ) WITHOUT ROWID;
-
-    -- Every passing so far, from the overdue events (already in the tickets' flags).
-    INSERT OR IGNORE INTO deadlinePassed (folded, ticketId, kind, at, unit)
-        SELECT 1, ticketId, note, at, unit FROM event
-        WHERE kind = 'overdue' AND (note = 'claim' OR note = 'resolve' OR note = 'phase' OR note = 'callback');
 
     -- The checks still to make, from the deadlines' states.
     INSERT INTO deadlineCheck
-        SELECT d.warnAt, d.ticketId, d.kind, 'warn', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL
+        SELECT d.warnAt, d.ticketId, d.kind, 'warn', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL,
+               t.unitOverdue, t.resolveOverdue
         FROM deadline d JOIN ticket t ON t.id = d.ticketId
         WHERE d.state = 'open' AND d.kind <> 'rating';
     INSERT INTO deadlineCheck
-        SELECT d.dueAt + 1, d.ticketId, d.kind, 'due', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL
+        SELECT d.dueAt + 1, d.ticketId, d.kind, 'due', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL,
+               t.unitOverdue, t.resolveOverdue
         FROM deadline d JOIN ticket t ON t.id = d.ticketId
         WHERE d.state = 'open' OR d.state = 'warned';
 

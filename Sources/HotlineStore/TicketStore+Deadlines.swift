@@ -81,7 +81,7 @@ extension TicketStore {
                 // The unit's figures: a ticket counts as overdue once, however many of its
                 // deadlines pass; a reopened ticket's reply stops counting as on time.
                 guard let unit = check.unit, check.kind.isUnits else { return }
-                let hadUnitPassing = sqlite3_column_int64(row, 10) != 0, hadResolvePassing = sqlite3_column_int64(row, 11) != 0
+                let hadUnitPassing = sqlite3_column_int64(row, 12) != 0, hadResolvePassing = sqlite3_column_int64(row, 13) != 0
                 let key = TallyKey(day: day(of: check.receivedAt), unit: unit)
                 if !hadUnitPassing, newlyUnitOverdue.insert(check.ticketID).inserted {
                     tally[key, default: (0, 0)].overdue += 1
@@ -139,18 +139,21 @@ extension TicketStore {
 
     /// The checks whose time has come, from the queue's front in key order, with whether the
     /// ticket had already passed a deadline that counts against the unit, and a resolve
-    /// deadline (for the figures). Kinds and channels come as their positions in
+    /// deadline (for the figures): as the check recorded it when written or last folded, or
+    /// since then, from a passing not yet folded (a key seek in the small `deadlinePassed`). Kinds and channels come as their positions in
     /// `allCases`, the stage as whether it is `due`, co-units as NULL when there are none:
     /// SQLite compares them faster than Swift decodes strings.
     private static let takeChecksSQL = """
         SELECT c.fireAt, c.ticketId, \(position("c.kind", DeadlineKind.self)), c.stage = 'due', c.dueAt,
                \(position("c.channel", SubmissionChannel.self)), c.unit, nullif(c.coUnits, '[]'), c.receivedAt, c.replied,
+               c.unitOverdue, c.resolveOverdue,
                CASE WHEN c.stage <> 'due' OR NOT (c.kind = 'claim' OR c.kind = 'resolve' OR c.kind = 'phase') THEN 0
-                    WHEN \(passedBefore(kinds: "p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase'", folded: 0)) THEN 1
-                    ELSE \(passedBefore(kinds: "p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase'", folded: 1)) END,
+                    WHEN c.unitOverdue THEN 1
+                    ELSE EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId
+                                 AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')) END,
                CASE WHEN c.stage <> 'due' OR c.kind <> 'resolve' OR c.replied = 0 THEN 0
-                    WHEN \(passedBefore(kinds: "p.kind = 'resolve'", folded: 0)) THEN 1
-                    ELSE \(passedBefore(kinds: "p.kind = 'resolve'", folded: 1)) END
+                    WHEN c.resolveOverdue THEN 1
+                    ELSE EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId AND p.kind = 'resolve') END
         FROM deadlineCheck c WHERE c.fireAt <= ? ORDER BY c.fireAt, c.ticketId, c.kind, c.stage LIMIT ?
         """
     /// Two passings of one deadline kind in the same millisecond are one.
@@ -161,13 +164,6 @@ extension TicketStore {
         """
     private static let removeTakenSQL = "DELETE FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?)"
 
-    /// An SQL condition: the ticket of check `c` has a passing of `kinds` in the `folded`
-    /// part of `deadlinePassed` (one seek of its primary key; the two parts are looked at
-    /// one after the other, the small unfolded part first).
-    private static func passedBefore(kinds: String, folded: Int) -> String {
-        "EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.folded = \(folded) AND p.ticketId = c.ticketId AND (\(kinds)))"
-    }
-
     /// An SQL expression for the position of `column`'s value in `T.allCases`.
     private static func position<T: RawRepresentable<String> & CaseIterable>(_ column: String, _ type: T.Type) -> String {
         "CASE \(column) " + T.allCases.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset)" }.joined(separator: " ") + " END"
@@ -175,7 +171,7 @@ extension TicketStore {
 
     /// Makes a ticket's deadline definitions and checks match its running deadlines: a
     /// deadline whose due time is unchanged keeps its checks (so its notices are not sent
-    /// twice; they only learn a new lead unit or co-units); a new or moved one starts open
+    /// twice; they only learn what they carry anew: the lead unit, co-units, flags); a new or moved one starts open
     /// with both checks; one no longer running is removed with whatever checks it has left.
     /// A new ticket (`isNew`, no `previous`) has no rows yet, so they are not looked up.
     static func syncDeadlines(of ticket: Ticket, previous: Ticket?, warnFraction: Double, isNew: Bool = false, _ db: Database) throws {
@@ -187,14 +183,15 @@ extension TicketStore {
                 existing[row[0]] = (row[1], row[2])
             }
         }
-        let routingChanged = previous.map {
+        let carriedChanged = previous.map {
             $0.unit != ticket.unit || $0.coUnits != ticket.coUnits || ($0.repliedAt == nil) != (ticket.repliedAt == nil)
+                || $0.unitOverdue != ticket.unitOverdue || $0.resolveOverdue != ticket.resolveOverdue
         } ?? false
         for deadline in wanted {
             let kind = deadline.kind.rawValue
             if let old = existing.removeValue(forKey: kind) {
                 if old.dueAt == deadline.due.millis {
-                    if routingChanged { try updateChecks(of: ticket, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db) }
+                    if carriedChanged { try updateChecks(of: ticket, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db) }
                     continue
                 }
                 try deleteChecks(of: ticket.id, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db)
@@ -219,8 +216,9 @@ extension TicketStore {
     }
 
     private static let insertCheckSQL = """
-        INSERT INTO deadlineCheck (fireAt, ticketId, kind, stage, dueAt, channel, unit, coUnits, receivedAt, replied)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO deadlineCheck (fireAt, ticketId, kind, stage, dueAt, channel, unit, coUnits, receivedAt, replied,
+                                   unitOverdue, resolveOverdue)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     private static let replaceCheckSQL = "INSERT OR REPLACE" + insertCheckSQL.dropFirst("INSERT".count)
 
@@ -237,11 +235,26 @@ extension TicketStore {
         }
     }
 
+    /// Sets the overdue flags a ticket's remaining checks carry (after its passings were folded).
+    static func updateCheckFlags(of ticketID: String, unitOverdue: Bool, resolveOverdue: Bool, _ db: Database) throws {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, warnAt, dueAt FROM deadline WHERE ticketId = ?"),
+                                    arguments: [ticketID]) {
+            let kind: String = row[0]
+            for (fireAt, stage) in checkKeys(warnAt: row[1], dueAt: row[2]) {
+                try db.cachedStatement(sql: """
+                    UPDATE deadlineCheck SET unitOverdue = ?, resolveOverdue = ? WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
+                    """).execute(arguments: [unitOverdue, resolveOverdue, fireAt, ticketID, kind, stage])
+            }
+        }
+    }
+
     private static func updateChecks(of ticket: Ticket, kind: String, warnAt: Int64, dueAt: Int64, _ db: Database) throws {
         for (fireAt, stage) in checkKeys(warnAt: warnAt, dueAt: dueAt) {
             try db.cachedStatement(sql: """
-                UPDATE deadlineCheck SET unit = ?, coUnits = ?, replied = ? WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
-                """).execute(arguments: [ticket.unit, ticket.coUnitsJSON, ticket.repliedAt != nil, fireAt, ticket.id, kind, stage])
+                UPDATE deadlineCheck SET unit = ?, coUnits = ?, replied = ?, unitOverdue = ?, resolveOverdue = ?
+                WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
+                """).execute(arguments: [ticket.unit, ticket.coUnitsJSON, ticket.repliedAt != nil, ticket.unitOverdue, ticket.resolveOverdue,
+                                         fireAt, ticket.id, kind, stage])
         }
     }
 }
@@ -257,13 +270,15 @@ extension DeadlineCheck {
         func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(row, column) }
         self.init(ticketID: text(1) ?? "", kind: Self.kinds[Int(integer(2))], stage: integer(3) != 0 ? .due : .warn,
                   due: Date(millis: integer(4)), channel: Self.channels[Int(integer(5))], unit: text(6),
-                  coUnits: text(7).map(Ticket.coUnits(fromJSON:)) ?? [], receivedAt: Date(millis: integer(8)), replied: integer(9) != 0)
+                  coUnits: text(7).map(Ticket.coUnits(fromJSON:)) ?? [], receivedAt: Date(millis: integer(8)), replied: integer(9) != 0,
+                  unitOverdue: integer(10) != 0, resolveOverdue: integer(11) != 0)
     }
 
     /// The values of a `deadlineCheck` row, in the order of its columns.
     func databaseValues(firingAt fireAt: Int64) -> [DatabaseValue] {
         [fireAt.databaseValue, ticketID.databaseValue, kind.rawValue.databaseValue, stage.rawValue.databaseValue,
          due.millis.databaseValue, channel.rawValue.databaseValue, unit?.databaseValue ?? .null,
-         Ticket.coUnitsJSON(coUnits).databaseValue, receivedAt.millis.databaseValue, replied.databaseValue]
+         Ticket.coUnitsJSON(coUnits).databaseValue, receivedAt.millis.databaseValue, replied.databaseValue,
+         unitOverdue.databaseValue, resolveOverdue.databaseValue]
     }
 }

@@ -12,7 +12,8 @@ import HotlineCore
 /// ``unfoldedPassings(of:_:)``, the counts of `Status`, `List` and `Stats` through
 /// ``unfoldedPassing(of:kinds:)``. A command folds its ticket's passings before it reads
 /// the ticket, so its events follow them in the history; the daemon folds the rest in the
-/// background, a few tickets per transaction.
+/// background, a few tickets per transaction. A folded passing is deleted: the table holds
+/// only what is still to fold.
 extension TicketStore {
     /// Which passings a flag stands for.
     enum PassingKinds {
@@ -34,21 +35,22 @@ extension TicketStore {
 
     /// An SQL condition: the ticket of `table` has an unfolded passing of `kinds`.
     static func unfoldedPassing(of table: String, kinds: PassingKinds = .any) -> String {
-        "EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.folded = 0 AND p.ticketId = \(table).id\(kinds.condition))"
+        "EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = \(table).id\(kinds.condition))"
     }
 
     /// The `overdue` events a ticket's unfolded passings stand for, in order. They are
     /// later than every stored event of the ticket (a command folds them first).
     static func unfoldedPassings(of id: String, _ db: Database) throws -> [TicketEvent] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT kind, at, unit FROM deadlinePassed WHERE folded = 0 AND ticketId = ? ORDER BY at, kind
+            SELECT kind, at, unit FROM deadlinePassed WHERE ticketId = ? ORDER BY at, kind
             """), arguments: [id]).map { row in
             TicketEvent(at: Date(millis: row[1]), kind: .overdue, actorUid: 0, role: .system, unit: row[2], note: row[0])
         }
     }
 
     /// Folds a ticket's unfolded passings into it: its overdue flags and its `overdue`
-    /// events, inside the caller's transaction. The day figures were counted by the sweep.
+    /// events, and the flags its remaining checks carry; inside the caller's transaction.
+    /// The day figures were counted by the sweep.
     static func foldPassings(of id: String, _ db: Database) throws {
         let events = try unfoldedPassings(of: id, db)
         guard !events.isEmpty else { return }
@@ -57,7 +59,10 @@ extension TicketStore {
         try db.cachedStatement(sql: """
             UPDATE ticket SET overdue = 1, unitOverdue = (unitOverdue OR ?), resolveOverdue = (resolveOverdue OR ?) WHERE id = ?
             """).execute(arguments: [kinds.contains(where: \.isUnits), kinds.contains(.resolve), id])
-        try db.cachedStatement(sql: "UPDATE OR REPLACE deadlinePassed SET folded = 1 WHERE folded = 0 AND ticketId = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM deadlinePassed WHERE ticketId = ?").execute(arguments: [id])
+        if let flags = try Row.fetchOne(db.cachedStatement(sql: "SELECT unitOverdue, resolveOverdue FROM ticket WHERE id = ?"), arguments: [id]) {
+            try updateCheckFlags(of: id, unitOverdue: flags[0], resolveOverdue: flags[1], db)
+        }
     }
 
     /// Folds the passings of up to `limit` tickets in one transaction; returns how many
@@ -66,7 +71,7 @@ extension TicketStore {
     public func foldPassedDeadlines(limit: Int = 100) async throws -> Int {
         try await writer.write { db in
             let ids = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT DISTINCT ticketId FROM deadlinePassed WHERE folded = 0 LIMIT ?
+                SELECT DISTINCT ticketId FROM deadlinePassed LIMIT ?
                 """), arguments: [limit])
             for id in ids { try Self.foldPassings(of: id, db) }
             return ids.count
@@ -76,7 +81,7 @@ extension TicketStore {
     /// How many tickets have passings not yet folded.
     public func unfoldedPassingCount() async throws -> Int {
         try await reader.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(DISTINCT ticketId) FROM deadlinePassed WHERE folded = 0") ?? 0
+            try Int.fetchOne(db, sql: "SELECT count(DISTINCT ticketId) FROM deadlinePassed") ?? 0
         }
     }
 }

@@ -193,7 +193,7 @@ public final class TicketStore: Sendable {
     }
 
     /// The figures of `Status`, counted through indexes only (`ticket_status`, the partial
-    /// `ticket_overdue`, and the unfolded passings, the front of `deadlinePassed`): the
+    /// `ticket_overdue`, and the small `deadlinePassed` of passings not yet folded): the
     /// health check runs this every few seconds, so it must never scan the closed tickets of
     /// past years.
     public func statusCounts() async throws -> StatusCounts {
@@ -211,7 +211,7 @@ public final class TicketStore: Sendable {
               (SELECT count(*) FROM ticket WHERE status IN (\(open))) AS open,
               (SELECT count(*) FROM ticket WHERE status = 'pending') AS pending,
               (SELECT count(*) FROM ticket WHERE overdue = 1 AND status IN (\(open)))
-                + (SELECT count(*) FROM ticket WHERE id IN (SELECT ticketId FROM deadlinePassed WHERE folded = 0)
+                + (SELECT count(*) FROM ticket WHERE id IN (SELECT ticketId FROM deadlinePassed)
                    AND overdue = 0 AND status IN (\(open))) AS overdue,
               (SELECT count(*) FROM ticket WHERE status = 'callback') AS callbacksDue
             """

@@ -105,7 +105,7 @@ struct SLABenchmark: AsyncParsableCommand {
         let folder = SubmitProbe(socket: socket, tag: "fold")
         let foldStart = DispatchTime.now().uptimeNanoseconds
         folder.start()
-        while try await watcher.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed WHERE folded = 0") ?? 0 }) > 0 {
+        while try await watcher.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") ?? 0 }) > 0 {
             usleep(10_000)
         }
         let foldMs = Double(DispatchTime.now().uptimeNanoseconds - foldStart) / 1e6
@@ -201,16 +201,15 @@ struct SLABenchmark: AsyncParsableCommand {
             try await store.importTickets(chunk, warnFraction: 0.8, calendar: WorkCalendar(timeZone: Self.timeZone), at: Self.t0)
             created += chunk.count
         }
-        // One ticket in twenty missed a phase report earlier (a folded passing, its event and
-        // its flags), so that the sweep's look-ups of earlier passings search a table of
-        // realistic size.
+        // One ticket in twenty missed a phase report earlier (its event, its flags, and the
+        // flags its checks carry), so that the sweep meets tickets already counted overdue.
         try await DatabaseQueue(path: database).write { db in
             try db.execute(sql: """
                 CREATE TEMP TABLE late AS SELECT id, unit, receivedAt FROM ticket WHERE abs(random()) % 20 = 0;
-                INSERT INTO deadlinePassed (folded, ticketId, kind, at, unit) SELECT 1, id, 'phase', receivedAt + 3600000, unit FROM temp.late;
                 INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
                     SELECT id, receivedAt + 3600000, 'overdue', 0, 'system', unit, 'phase' FROM temp.late;
                 UPDATE ticket SET overdue = 1, unitOverdue = 1 WHERE id IN (SELECT id FROM temp.late);
+                UPDATE deadlineCheck SET unitOverdue = 1 WHERE ticketId IN (SELECT id FROM temp.late);
                 UPDATE unitDay SET overdue = overdue + c.n
                     FROM (SELECT date(receivedAt / 1000 + 8 * 3600, 'unixepoch') AS day, unit, count(*) AS n FROM temp.late GROUP BY 1, 2) AS c
                     WHERE unitDay.day = c.day AND unitDay.unit = c.unit;

@@ -101,4 +101,31 @@ struct DeadlineQueueTests {
         let definitions = try await raw.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadline WHERE ticketId = ?", arguments: [ticket.id]) }
         #expect(definitions == 2)
     }
+
+    @Test("A ticket counts as overdue once across sweeps, whether its first passing was folded in between or not")
+    func countedOnceAcrossSweeps() async throws {
+        let f = try StoreFixture()
+        let calendar = f.lifecycle.configuration.calendar
+        let folded = try await Self.submitted(f, "folded")
+        let unfolded = try await Self.submitted(f, "unfolded")
+        let claimBy = try #require(folded.claimBy), dueBy = try #require(folded.dueBy)
+        #expect(try await f.store.sweepBatch(at: claimBy.addingTimeInterval(1), warnFraction: 0.8, calendar: calendar).passed.count == 2)
+        // Fold one ticket only (a command folds its own ticket first).
+        _ = try await f.store.apply(.supervise(note: "督办"), to: folded.id, lifecycle: f.lifecycle, by: admin, at: claimBy.addingTimeInterval(2))
+        let raw = try DatabaseQueue(path: f.path)
+        let carried = try await raw.read { db in
+            try Int.fetchAll(db, sql: "SELECT unitOverdue FROM deadlineCheck WHERE ticketId = ? AND kind = 'resolve'", arguments: [folded.id])
+        }
+        #expect(carried == [1, 1])
+        #expect(try await f.store.unfoldedPassingCount() == 1)
+
+        let swept = try await f.store.sweepBatch(at: dueBy.addingTimeInterval(1), warnFraction: 0.8, calendar: calendar)
+        #expect(swept.passed.map(\.kind) == [.resolve, .resolve])
+        let from = calendar.instant(on: calendar.localDate(of: noon), at: TimeOfDay("00:00")!)
+        let water = try await f.store.stats(from: from, to: from.addingTimeInterval(86400), units: ["water"], calendar: calendar).first
+        #expect(water?.overdue == 2 && water?.dispatched == 2)
+        while try await f.store.foldPassedDeadlines() > 0 {}
+        let (read, history) = try await f.store.ticket(unfolded.id, visibleTo: admin)
+        #expect(read.unitOverdue && read.resolveOverdue && history.filter { $0.kind == .overdue }.map(\.note) == ["claim", "resolve"])
+    }
 }

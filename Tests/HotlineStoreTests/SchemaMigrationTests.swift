@@ -70,7 +70,7 @@ struct SchemaMigrationTests {
 
 @Suite("Schema migrations: deadlines in time order")
 struct DeadlineCheckMigrationTests {
-    @Test("Running deadlines become checks by their state; a past overdue event becomes a folded passing, shown once")
+    @Test("Running deadlines become checks by their state, carrying the ticket's flags; a past overdue event is shown once")
     func checksFromStates() async throws {
         let earlier = try await EarlierDatabase(upTo: "v4-checks-without-in-lists", rows: """
             INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits, overdue, unitOverdue)
@@ -88,15 +88,12 @@ struct DeadlineCheckMigrationTests {
         let store = try TicketStore(path: path)
         let queue = try DatabaseQueue(path: path)
         let checks = try await queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT fireAt, kind, stage, unit, coUnits FROM deadlineCheck ORDER BY fireAt").map {
-                "\($0[0] as Int64) \($0[1] as String) \($0[2] as String) \($0[3] as String) \($0[4] as String)"
+            try Row.fetchAll(db, sql: "SELECT fireAt, kind, stage, unit, coUnits, unitOverdue, resolveOverdue FROM deadlineCheck ORDER BY fireAt").map {
+                "\($0[0] as Int64) \($0[1] as String) \($0[2] as String) \($0[3] as String) \($0[4] as String) \($0[5] as Int64)\($0[6] as Int64)"
             }
         }
-        #expect(checks == ["100 claim warn water [\"gas\"]", "201 claim due water [\"gas\"]", "1001 resolve due water [\"gas\"]"])
-        let passings = try await queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, at, folded FROM deadlinePassed").map { "\($0[0] as String) \($0[1] as Int64) \($0[2] as Int64)" }
-        }
-        #expect(passings == ["phase 61 1"])
+        #expect(checks == ["100 claim warn water [\"gas\"] 10", "201 claim due water [\"gas\"] 10", "1001 resolve due water [\"gas\"] 10"])
+        #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") } == 0)
         let (ticket, history) = try await store.ticket("20260921-0001", visibleTo: admin)
         #expect(ticket.overdue && ticket.unitOverdue && !ticket.resolveOverdue)
         #expect(history.map(\.kind) == [.submitted, .overdue])

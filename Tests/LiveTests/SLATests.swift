@@ -239,7 +239,7 @@ struct SLATests {
         try setTime(daemon, "2026-09-30T10:00:00+08:00")
         let ids = try (0..<3).map { try submit(daemon, "f-\($0)") }   // claimBy 12:00
         func unfolded() throws -> String {
-            try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM deadlinePassed WHERE folded = 0")
+            try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM deadlinePassed")
         }
         func storedOverdueEvents() throws -> String {
             try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM event WHERE kind = 'overdue'")
