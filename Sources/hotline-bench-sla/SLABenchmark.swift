@@ -39,6 +39,11 @@ struct SLABenchmark: AsyncParsableCommand {
         try Self.config.write(toFile: config, atomically: true, encoding: .utf8)
         let passAt = Self.t0.addingTimeInterval(3600)   // the first deadline instant of the 60-day spread
 
+        // A database kept from an earlier run is used only if its schema is the daemon's.
+        if FileManager.default.fileExists(atPath: database), try Self.schema(of: database) != Self.currentSchema(in: directory) {
+            print("the kept database has another schema; loading it again")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
         if !FileManager.default.fileExists(atPath: database) {
             let start = Date()
             try await load(database: database, passAt: passAt)
@@ -136,6 +141,21 @@ struct SLABenchmark: AsyncParsableCommand {
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
         print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
         kill(daemon.processIdentifier, SIGKILL)
+    }
+
+    /// The statements that create `database`'s tables and indexes, in a stable order.
+    static func schema(of database: String) throws -> [String] {
+        try DatabaseQueue(path: database).read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_stat%' ORDER BY type, name")
+        }
+    }
+
+    /// The schema a new database gets from the daemon's migrations.
+    static func currentSchema(in directory: String) throws -> [String] {
+        let scratch = directory + "/schema.db"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
+        _ = try TicketStore(path: scratch)
+        return try schema(of: scratch)
     }
 
     /// Starts `perf record` on the daemon for the next 3 seconds and waits until it is recording.
