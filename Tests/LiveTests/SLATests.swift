@@ -286,4 +286,31 @@ struct SLATests {
             #expect(try read(id).kinds.filter { $0 == "overdue" }.count == 1)
         }
     }
+
+    @Test("On the system clock the SLA clock wakes by itself for a new deadline: due-soon at 80 %, then overdue, on time")
+    func systemClock() throws {
+        let daemon = try TestDaemon()
+        try daemon.start(extraArguments: [])
+        let watcher = try NoticeWatcher(daemon, as: nil)
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        let received = Date()
+        let due = received.addingTimeInterval(3)
+        let id = try submit(daemon, "sys-1", extra: [
+            "receivedAt": .string(RFC3339.format(received, in: zone)), "deadline": .string(RFC3339.format(due, in: zone)),
+        ])
+        var seen: [JSONValue] = []
+        let end = Date().addingTimeInterval(10)
+        while notices(seen, "overdue", id).isEmpty, Date() < end {
+            seen = watcher.wait(for: seen.count + 1, timeout: 0.05)
+        }
+        let arrived = Date()
+        let dueSoon = notices(seen, "due_soon", id, deadline: "resolve")
+        let overdue = notices(seen, "overdue", id, deadline: "resolve")
+        #expect(dueSoon.count == 1 && overdue.count == 1, "\(seen)")
+        // The clock slept until the deadline (it was woken for it), not until its next minute.
+        #expect(arrived >= due && arrived < due.addingTimeInterval(3), "overdue after \(arrived.timeIntervalSince(received)) s")
+        let got = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)])
+        #expect(got.parameters["ticket"]?["overdue"] == true)
+        #expect(got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }.filter { $0 == "overdue" }.count == 1)
+    }
 }
