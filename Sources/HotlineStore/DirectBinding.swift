@@ -38,15 +38,11 @@ extension Statement {
 
     /// The first column of every result row, as text (NULLs skipped).
     func texts(_ values: [DatabaseValue]) throws -> [String] {
-        try bind(values)
-        defer { sqlite3_reset(sqliteStatement) }
         var texts: [String] = []
-        while true {
-            let code = sqlite3_step(sqliteStatement)
-            if code == SQLITE_DONE { return texts }
-            guard code == SQLITE_ROW else { throw failure(code) }
-            if let text = sqlite3_column_text(sqliteStatement, 0) { texts.append(String(cString: text)) }
+        try forEachRow(values) { row in
+            if let text = sqlite3_column_text(row, 0) { texts.append(String(cString: text)) }
         }
+        return texts
     }
 
     private func bind(_ values: [DatabaseValue]) throws {

@@ -140,9 +140,10 @@ extension TicketStore {
     /// The checks whose time has come, from the queue's front in key order, with whether the
     /// ticket had already passed a deadline that counts against the unit, and a resolve
     /// deadline (for the figures): as the check recorded it when written or last folded, or
-    /// since then, from a passing not yet folded (a key seek in the small `deadlinePassed`). Kinds and channels come as their positions in
-    /// `allCases`, the stage as whether it is `due`, co-units as NULL when there are none:
-    /// SQLite compares them faster than Swift decodes strings.
+    /// since then, from a passing not yet folded (a key seek in the small `deadlinePassed`).
+    /// Kinds and channels come as their positions in `allCases`, the stage as whether it is
+    /// `due`, co-units as NULL when there are none: SQLite compares them faster than Swift
+    /// decodes strings.
     private static let takeChecksSQL = """
         SELECT c.fireAt, c.ticketId, \(position("c.kind", DeadlineKind.self)), c.stage = 'due', c.dueAt,
                \(position("c.channel", SubmissionChannel.self)), c.unit, nullif(c.coUnits, '[]'), c.receivedAt, c.replied,
@@ -171,18 +172,13 @@ extension TicketStore {
 
     /// Makes a ticket's deadline definitions and checks match its running deadlines: a
     /// deadline whose due time is unchanged keeps its checks (so its notices are not sent
-    /// twice; they only learn what they carry anew: the lead unit, co-units, flags); a new or moved one starts open
-    /// with both checks; one no longer running is removed with whatever checks it has left.
+    /// twice; they only learn what they carry anew: the lead unit, co-units, flags); a new or
+    /// moved one starts open with both checks; one no longer running is removed with
+    /// whatever checks it has left.
     /// A new ticket (`isNew`, no `previous`) has no rows yet, so they are not looked up.
     static func syncDeadlines(of ticket: Ticket, previous: Ticket?, warnFraction: Double, isNew: Bool = false, _ db: Database) throws {
         let wanted = ticket.runningDeadlines(warnFraction: warnFraction)
-        var existing: [String: (warnAt: Int64, dueAt: Int64)] = [:]
-        if !isNew {
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, warnAt, dueAt FROM deadline WHERE ticketId = ?"),
-                                        arguments: [ticket.id]) {
-                existing[row[0]] = (row[1], row[2])
-            }
-        }
+        var existing = isNew ? [:] : try definitions(of: ticket.id, db)
         let carriedChanged = previous.map {
             $0.unit != ticket.unit || $0.coUnits != ticket.coUnits || ($0.repliedAt == nil) != (ticket.repliedAt == nil)
                 || $0.unitOverdue != ticket.unitOverdue || $0.resolveOverdue != ticket.resolveOverdue
@@ -235,12 +231,21 @@ extension TicketStore {
         }
     }
 
-    /// Sets the overdue flags a ticket's remaining checks carry (after its passings were folded).
-    static func updateCheckFlags(of ticketID: String, unitOverdue: Bool, resolveOverdue: Bool, _ db: Database) throws {
+    /// A ticket's deadline definitions by kind: the due-soon point and due time that key its checks.
+    private static func definitions(of ticketID: String, _ db: Database) throws -> [String: (warnAt: Int64, dueAt: Int64)] {
+        var definitions: [String: (warnAt: Int64, dueAt: Int64)] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, warnAt, dueAt FROM deadline WHERE ticketId = ?"),
                                     arguments: [ticketID]) {
-            let kind: String = row[0]
-            for (fireAt, stage) in checkKeys(warnAt: row[1], dueAt: row[2]) {
+            definitions[row[0]] = (row[1], row[2])
+        }
+        return definitions
+    }
+
+    /// Sets the overdue flags every remaining check of a ticket carries (after its passings
+    /// were folded into it; nothing else they carry changes then, so the ticket is not read).
+    static func updateCheckFlags(of ticketID: String, unitOverdue: Bool, resolveOverdue: Bool, _ db: Database) throws {
+        for (kind, definition) in try definitions(of: ticketID, db) {
+            for (fireAt, stage) in checkKeys(warnAt: definition.warnAt, dueAt: definition.dueAt) {
                 try db.cachedStatement(sql: """
                     UPDATE deadlineCheck SET unitOverdue = ?, resolveOverdue = ? WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
                     """).execute(arguments: [unitOverdue, resolveOverdue, fireAt, ticketID, kind, stage])
@@ -248,6 +253,7 @@ extension TicketStore {
         }
     }
 
+    /// Sets what the checks of one deadline carry from `ticket`.
     private static func updateChecks(of ticket: Ticket, kind: String, warnAt: Int64, dueAt: Int64, _ db: Database) throws {
         for (fireAt, stage) in checkKeys(warnAt: warnAt, dueAt: dueAt) {
             try db.cachedStatement(sql: """

@@ -102,7 +102,7 @@ struct SLABenchmark: AsyncParsableCommand {
                      simultaneous, sweep, after - before))
 
         print(String(format: "Submit during that sweep: %d answered, slowest %.1f ms, median %.1f ms",
-                     probe.count, probe.max() ?? 0, probe.sorted().dropFirst(probe.count / 2).first ?? 0))
+                     probe.count, probe.max() ?? 0, Self.median(probe)))
 
         // The daemon then folds the passings into their tickets in the background; a client
         // keeps submitting meanwhile. The database is watched read-only until nothing is left.
@@ -116,7 +116,7 @@ struct SLABenchmark: AsyncParsableCommand {
         let foldMs = Double(DispatchTime.now().uptimeNanoseconds - foldStart) / 1e6
         let foldProbe = folder.stop()
         print(String(format: "background fold of those passings into their tickets: %.0f ms; Submit meanwhile: %d answered, slowest %.1f ms, median %.1f ms",
-                     foldMs, foldProbe.count, foldProbe.max() ?? 0, foldProbe.sorted().dropFirst(foldProbe.count / 2).first ?? 0))
+                     foldMs, foldProbe.count, foldProbe.max() ?? 0, Self.median(foldProbe)))
 
         var statsTimes: [Double] = []
         let month: [String: JSONValue] = [
@@ -141,6 +141,11 @@ struct SLABenchmark: AsyncParsableCommand {
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
         print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
         kill(daemon.processIdentifier, SIGKILL)
+    }
+
+    /// The middle of `values` (the upper one of two), 0 when there are none.
+    static func median(_ values: [Double]) -> Double {
+        values.sorted().dropFirst(values.count / 2).first ?? 0
     }
 
     /// The statements that create `database`'s tables and indexes, in a stable order.
