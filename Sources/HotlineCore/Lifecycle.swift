@@ -114,6 +114,7 @@ public struct Lifecycle: Sendable {
             next.coUnits = []
             next.claimBy = nil
             next.claimedAt = nil
+            next.claimOverdue = false
             kind = .returned
             note = reason
 
@@ -268,6 +269,7 @@ public struct Lifecycle: Sendable {
         ticket.coUnits = coUnits
         ticket.dispatchedAt = now
         ticket.claimedAt = nil
+        ticket.claimOverdue = false
         var claimBy = calendar.deadline(after: now, adding: route?.claim ?? sla.claim)
         if ticket.priority == .urgent {
             claimBy = min(claimBy, calendar.deadline(after: now, adding: sla.urgentClaim))

@@ -44,6 +44,7 @@ public struct SLAClock: Sendable {
                 next.overdue = true
                 if deadline.kind.isUnits { next.unitOverdue = true }
                 if deadline.kind == .resolve { next.resolveOverdue = true }
+                if deadline.kind == .claim { next.claimOverdue = true }
                 events.append(TicketEvent(at: now, kind: .overdue, actorUid: 0, role: .system, unit: unit, note: deadline.kind.rawValue))
                 notices.append(Notice(at: now, kind: .overdue, ticketID: ticket.id, unit: unit,
                                       coUnits: deadline.kind == .callback ? [] : ticket.coUnits, deadline: deadline.kind))

@@ -82,6 +82,9 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var unitOverdue: Bool
     /// Whether the resolve deadline passed before the reply. Stays set.
     public var resolveOverdue: Bool
+    /// Whether the claim deadline of the current dispatch passed unclaimed (cleared by the
+    /// next dispatch, which starts a new claim window).
+    public var claimOverdue: Bool
     /// Whether the citizen ever rated it badly.
     public var badRated: Bool
     /// Whether the call-back owed for a bad rating was made.
@@ -128,6 +131,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.callbackAttempts = 0
         self.unitOverdue = false
         self.resolveOverdue = false
+        self.claimOverdue = false
         self.badRated = false
         self.calledBack = false
         self.rectified = false

@@ -1,14 +1,19 @@
 /// One unit's monthly figures (contract §5 `UnitStats`) for tickets received in a period.
 ///
-/// The counts come from the store; the rates and the score are derived here. A rate is nil
-/// when its denominator is 0.
+/// The counts come from the store, each ticket's from ``init(unit:counting:)``; the rates
+/// and the score are derived here. A rate counts only the tickets whose outcome is known
+/// (`claimDue`, `replyDue`) and is nil when its denominator is 0.
 public struct UnitStats: Sendable, Hashable {
-    /// The unit's id; empty for the total row.
+    /// The unit's id; `total` for the total row.
     public var unit: String
     /// Tickets dispatched to the unit.
     public var dispatched: Int = 0
+    /// Of those, claimed, or whose claim deadline has passed: the ones whose response is known.
+    public var claimDue: Int = 0
     /// Of those, claimed by their claim deadline.
     public var claimedOnTime: Int = 0
+    /// Tickets replied to, or whose resolve deadline has passed: the ones whose outcome is known.
+    public var replyDue: Int = 0
     /// Tickets the unit replied to.
     public var replied: Int = 0
     /// Of those, replied before the resolve deadline passed.
@@ -37,14 +42,41 @@ public struct UnitStats: Sendable, Hashable {
         self.unit = unit
     }
 
+    /// What one ticket led by `unit` adds to the unit's counts (each 0 or 1; `returned` is
+    /// counted from the returning unit's events instead).
+    public init(unit: String, counting facts: StatsFacts) {
+        self.unit = unit
+        func one(_ condition: Bool) -> Int { condition ? 1 : 0 }
+        dispatched = 1
+        claimDue = one(facts.claimed || facts.claimOverdue)
+        claimedOnTime = one(facts.claimedOnTime)
+        replyDue = one(facts.replied || facts.resolveOverdue)
+        replied = one(facts.replied)
+        repliedOnTime = one(facts.replied && !facts.resolveOverdue)
+        rated = one(facts.rating != nil)
+        solved = one(facts.rating != nil && facts.solved)
+        satisfied = one(facts.rating.map { !$0.isBad } ?? false)
+        badRatings = one(facts.badRated)
+        callbacksDone = one(facts.badRated && facts.calledBack)
+        rectified = one(facts.rectified)
+        overdue = one(facts.unitOverdue)
+        extended = one(facts.extended)
+    }
+
+    /// What `ticket` adds to its lead unit's counts; nil for a ticket with no lead unit.
+    public init?(contributionOf ticket: Ticket) {
+        guard let unit = ticket.unit else { return nil }
+        self.init(unit: unit, counting: StatsFacts(ticket))
+    }
+
     static func rate(_ part: Int, _ whole: Int) -> Double? {
         whole == 0 ? nil : Double(part) / Double(whole)
     }
 
-    /// claimedOnTime / dispatched.
-    public var responseRate: Double? { Self.rate(claimedOnTime, dispatched) }
-    /// repliedOnTime / replied.
-    public var onTimeRate: Double? { Self.rate(repliedOnTime, replied) }
+    /// claimedOnTime / claimDue.
+    public var responseRate: Double? { Self.rate(claimedOnTime, claimDue) }
+    /// repliedOnTime / replyDue.
+    public var onTimeRate: Double? { Self.rate(repliedOnTime, replyDue) }
     /// solved / rated.
     public var solvedRate: Double? { Self.rate(solved, rated) }
     /// satisfied / rated.
@@ -52,70 +84,49 @@ public struct UnitStats: Sendable, Hashable {
     /// callbacksDone / badRatings.
     public var callbackRate: Double? { Self.rate(callbacksDone, badRatings) }
 
-    /// 100 × the weighted sum of response, solved and satisfaction rates; a nil rate counts as 1.
-    public func score(weights: StatsWeights) -> Double {
-        100 * (weights.response * (responseRate ?? 1) + weights.solved * (solvedRate ?? 1)
-            + weights.satisfaction * (satisfactionRate ?? 1))
-    }
-
-    /// Adds another row's counts (for the total).
-    public mutating func add(_ other: UnitStats) {
-        dispatched += other.dispatched
-        claimedOnTime += other.claimedOnTime
-        replied += other.replied
-        repliedOnTime += other.repliedOnTime
-        rated += other.rated
-        solved += other.solved
-        satisfied += other.satisfied
-        badRatings += other.badRatings
-        callbacksDone += other.callbacksDone
-        rectified += other.rectified
-        overdue += other.overdue
-        returned += other.returned
-        extended += other.extended
-    }
-
-    /// Rows sorted by score, highest first (ties by unit id), as the monthly ranking shows them.
-    public static func ranked(_ rows: [UnitStats], weights: StatsWeights) -> [UnitStats] {
-        rows.sorted {
-            let a = $0.score(weights: weights), b = $1.score(weights: weights)
-            return a != b ? a > b : $0.unit < $1.unit
+    /// 100 × the weighted mean of the response, solved and satisfaction rates that are known,
+    /// the weights of the unknown ones left out; nil when none is known (or the known ones
+    /// weigh nothing).
+    public func score(weights: StatsWeights) -> Double? {
+        let terms = [(responseRate, weights.response), (solvedRate, weights.solved), (satisfactionRate, weights.satisfaction)]
+        var sum = 0.0, weight = 0.0
+        for case (let rate?, let w) in terms {
+            sum += w * rate
+            weight += w
         }
-    }
-}
-
-extension UnitStats {
-    /// What one ticket adds to its lead unit's counts (every count 0 or 1; `returned` is
-    /// counted from events instead). Nil for a ticket with no lead unit.
-    public init?(contributionOf ticket: Ticket) {
-        guard let unit = ticket.unit else { return nil }
-        self.init(unit: unit)
-        func one(_ condition: Bool) -> Int { condition ? 1 : 0 }
-        dispatched = 1
-        claimedOnTime = one(ticket.claimedAt != nil && ticket.claimBy != nil && ticket.claimedAt! <= ticket.claimBy!)
-        replied = one(ticket.repliedAt != nil)
-        repliedOnTime = one(ticket.repliedAt != nil && !ticket.resolveOverdue)
-        rated = one(ticket.rating != nil)
-        solved = one(ticket.rating != nil && ticket.solved == true)
-        satisfied = one(ticket.rating.map { !$0.isBad } ?? false)
-        badRatings = one(ticket.badRated)
-        callbacksDone = one(ticket.badRated && ticket.calledBack)
-        rectified = one(ticket.rectified)
-        overdue = one(ticket.unitOverdue)
-        extended = one(ticket.extended)
+        return weight > 0 ? 100 * sum / weight : nil
     }
 
-    /// The counts in the order of the store's `unitDay` columns.
-    public var counts: [Int] {
-        [dispatched, claimedOnTime, replied, repliedOnTime, rated, solved, satisfied, badRatings, callbacksDone,
-         rectified, overdue, extended]
+    /// The counts, named as on the wire and in the store's rollup, in one order.
+    public static var counted: [(name: String, path: WritableKeyPath<UnitStats, Int>)] {
+        [
+            ("dispatched", \.dispatched), ("claimDue", \.claimDue), ("claimedOnTime", \.claimedOnTime),
+            ("replyDue", \.replyDue), ("replied", \.replied), ("repliedOnTime", \.repliedOnTime), ("rated", \.rated),
+            ("solved", \.solved), ("satisfied", \.satisfied), ("badRatings", \.badRatings),
+            ("callbacksDone", \.callbacksDone), ("rectified", \.rectified), ("overdue", \.overdue),
+            ("extended", \.extended), ("returned", \.returned),
+        ]
     }
 
-    /// Sets the counts from values in the order of ``counts``.
-    public mutating func setCounts(_ values: [Int]) {
-        precondition(values.count == 12)
-        dispatched = values[0]; claimedOnTime = values[1]; replied = values[2]; repliedOnTime = values[3]
-        rated = values[4]; solved = values[5]; satisfied = values[6]; badRatings = values[7]
-        callbacksDone = values[8]; rectified = values[9]; overdue = values[10]; extended = values[11]
+    /// The counts of the rollup (all but `returned`, which comes from events), in the order of ``counted``.
+    public static var rolledUp: [(name: String, path: WritableKeyPath<UnitStats, Int>)] {
+        counted.filter { $0.name != "returned" }
+    }
+
+    /// Adds another row's counts, times `sign` (for the total, or to move a contribution).
+    public mutating func add(_ other: UnitStats, sign: Int = 1) {
+        for (_, path) in Self.counted { self[keyPath: path] += sign * other[keyPath: path] }
+    }
+
+    /// Rows sorted by score, highest first; rows without a score last; ties by unit id.
+    public static func ranked(_ rows: [UnitStats], weights: StatsWeights) -> [UnitStats] {
+        rows.map { ($0, $0.score(weights: weights)) }.sorted { a, b in
+            switch (a.1, b.1) {
+            case let (x?, y?) where x != y: x > y
+            case (.some, nil): true
+            case (nil, .some): false
+            default: a.0.unit < b.0.unit
+            }
+        }.map(\.0)
     }
 }

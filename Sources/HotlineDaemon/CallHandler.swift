@@ -207,7 +207,7 @@ public struct CallHandler: Sendable {
             guard from < to else { throw VarlinkError.invalidParameter("to", reason: "must be later than from") }
             var units = config.units.map(\.id)
             if let own = caller.role.unitID { units = [own] }
-            var rows = try await store.stats(from: from, to: to, units: units, calendar: config.calendar)
+            var rows = try await store.stats(from: from, to: to, units: units)
             if let own = caller.role.unitID { rows = rows.filter { $0.unit == own } }
             var total = UnitStats(unit: "total")
             for row in rows { total.add(row) }

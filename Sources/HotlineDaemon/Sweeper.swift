@@ -40,8 +40,7 @@ public final class Sweeper: Sendable {
         defer { followUp.sweepEnded() }
         while true {
             let config = configuration.current
-            let result = try await store.sweepBatch(at: now, warnFraction: config.sla.warnAt, calendar: config.calendar,
-                                                    batchSize: Self.batchSize)
+            let result = try await store.sweepBatch(at: now, warnFraction: config.sla.warnAt, batchSize: Self.batchSize)
             hub.publish(result.notices)
             followUp.hand(result)
             examined += result.examined

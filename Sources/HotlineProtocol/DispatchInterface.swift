@@ -152,22 +152,27 @@ public enum DispatchInterface {
       deadline: ?string
     )
 
-    # One unit's figures for the tickets received in a period. A rate is null when its
-    # denominator is 0.
+    # One unit's figures for the tickets received in a period. A rate counts only the
+    # tickets whose outcome is known when Stats is asked, is sent exact (clients round it),
+    # and is null when its denominator is 0.
     type UnitStats (
       # The unit's id ("total" for the sum of all rows).
       unit: string,
       # Tickets dispatched to the unit.
       dispatched: int,
+      # Of those, claimed, or whose claim deadline has passed.
+      claimDue: int,
       # Of those, claimed by the claim deadline.
       claimedOnTime: int,
-      # claimedOnTime / dispatched.
+      # claimedOnTime / claimDue.
       responseRate: ?float,
+      # Tickets replied to, or whose resolve deadline has passed.
+      replyDue: int,
       # Tickets the unit replied to.
       replied: int,
       # Of those, replied before the resolve deadline passed.
       repliedOnTime: int,
-      # repliedOnTime / replied.
+      # repliedOnTime / replyDue.
       onTimeRate: ?float,
       # Tickets the citizen rated.
       rated: int,
@@ -193,8 +198,9 @@ public enum DispatchInterface {
       returned: int,
       # Tickets whose extension was approved.
       extended: int,
-      # 100 x the weighted sum of responseRate, solvedRate and satisfactionRate (null counts as 1).
-      score: float
+      # 100 x the weighted mean of responseRate, solvedRate and satisfactionRate over
+      # those that are not null (the others' weights left out); null when all three are.
+      score: ?float
     )
 
     # The citizen's contact as given to Submit.

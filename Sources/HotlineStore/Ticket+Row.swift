@@ -11,7 +11,7 @@ extension Ticket {
         "claimedAt", "claimBy", "dueBy", "repliedAt", "ratingBy", "callbackBy", "overdue", "supervised",
         "longTerm", "phaseDueBy", "extensionPending", "extensionUntil", "extensionLongTerm", "rating", "solved",
         "callbackAttempts", "duplicateOf", "closedAs", "closedAt", "reopenedAt", "ratedAt", "phaseStartedAt",
-        "unitOverdue", "resolveOverdue", "badRated", "calledBack", "rectified", "extended",
+        "unitOverdue", "resolveOverdue", "badRated", "calledBack", "rectified", "extended", "claimOverdue",
     ]
 
     /// The column list every ticket query selects, qualified with `alias` when given.
@@ -90,6 +90,7 @@ extension Ticket {
         calledBack = next()
         rectified = next()
         extended = next()
+        claimOverdue = next()
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
@@ -117,6 +118,7 @@ extension Ticket {
             case "overdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table)))"
             case "unitOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .units)))"
             case "resolveOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .resolve)))"
+            case "claimOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .claim)))"
             default: return column
             }
         }.joined(separator: ", ")
@@ -138,7 +140,7 @@ extension Ticket {
             value(extensionLongTerm), value(rating?.rawValue), solved?.databaseValue ?? .null, callbackAttempts.databaseValue,
             value(duplicateOf), value(closedAs?.rawValue), value(closedAt), value(reopenedAt), value(ratedAt),
             value(phaseStartedAt), value(unitOverdue), value(resolveOverdue), value(badRated), value(calledBack),
-            value(rectified), value(extended),
+            value(rectified), value(extended), value(claimOverdue),
         ]
     }
 }

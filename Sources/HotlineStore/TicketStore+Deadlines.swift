@@ -36,7 +36,7 @@ extension TicketStore {
     /// until ``foldPassedDeadlines(limit:)`` writes them), the day figures per day and unit,
     /// and the checks' removal from the queue's front. Only a rating window closing (a
     /// status change) goes through the ticket itself.
-    public func sweepBatch(at now: Date, warnFraction: Double, calendar: WorkCalendar, batchSize: Int = 5000) async throws -> SweepResult {
+    public func sweepBatch(at now: Date, warnFraction: Double, batchSize: Int = 5000) async throws -> SweepResult {
         let clock = SLAClock()
         // To the nearest millisecond: an instant given to the millisecond (SetTime) may sit a
         // hair below it as a Double, and must not miss the checks of that millisecond.
@@ -45,20 +45,11 @@ extension TicketStore {
             var result = SweepResult(examined: 0, more: false, passed: [], closed: [], notices: [])
             result.passed.reserveCapacity(batchSize)
             result.notices.reserveCapacity(batchSize)
-            // The unit figures' changes, by lead unit and local day of receipt. The day of an
-            // instant is looked up by its quarter hour of UTC (every zone's midnight falls on
-            // one, so all instants of a quarter hour share a local day).
-            var tally: [TallyKey: (overdue: Int, repliedOnTime: Int)] = [:]
-            var quarterDays: [Int64: Int] = [:]
-            func day(of instant: Date) -> Int {
-                let quarter = instant.millis / 900_000
-                if let day = quarterDays[quarter] { return day }
-                let day = calendar.localDate(of: Date(millis: quarter * 900_000)).daysSinceEpoch
-                quarterDays[quarter] = day
-                return day
-            }
-            var newlyUnitOverdue: Set<String> = []
-            newlyUnitOverdue.reserveCapacity(batchSize)
+            // The unit figures' changes, by lead unit and hour of receipt, and the facts of the
+            // tickets whose deadlines passed earlier in this batch.
+            var rollup = RollupDeltas()
+            var batchFacts: [String: StatsFacts] = [:]
+            batchFacts.reserveCapacity(batchSize)
             var closing: [DeadlineCheck] = []
             var last: (fireAt: Int64, check: DeadlineCheck)?
             // One row more than the batch, to know whether another batch is needed.
@@ -78,17 +69,20 @@ extension TicketStore {
                 if let notice = clock.notice(for: check, at: now) { result.notices.append(notice) }
                 guard check.stage == .due else { return }
                 result.passed.append(check)
-                // The unit's figures: a ticket counts as overdue once, however many of its
-                // deadlines pass; a reopened ticket's reply stops counting as on time.
+                // The unit's figures move from the ticket's facts before this passing to those
+                // after it: as the check carries them, completed by passings not yet folded
+                // and by those earlier in this batch.
                 guard let unit = check.unit, check.kind.isUnits else { return }
-                let hadUnitPassing = sqlite3_column_int64(row, 12) != 0, hadResolvePassing = sqlite3_column_int64(row, 13) != 0
-                let key = TallyKey(day: day(of: check.receivedAt), unit: unit)
-                if !hadUnitPassing, newlyUnitOverdue.insert(check.ticketID).inserted {
-                    tally[key, default: (0, 0)].overdue += 1
-                }
-                if check.kind == .resolve, check.replied, !hadResolvePassing {
-                    tally[key, default: (0, 0)].repliedOnTime -= 1
-                }
+                let before = batchFacts[check.ticketID] ?? {
+                    var facts = StatsFacts()
+                    facts.replied = check.replied
+                    facts.unitOverdue = check.unitOverdue || sqlite3_column_int64(row, 12) != 0
+                    facts.resolveOverdue = check.resolveOverdue || sqlite3_column_int64(row, 13) != 0
+                    return facts
+                }()
+                let after = before.passing(check.kind)
+                rollup.add(from: before, to: after, unit: unit, receivedAt: check.receivedAt)
+                batchFacts[check.ticketID] = after
             }
             guard let last else { return result }
             // The batch is the queue's front up to its last key: the passings are recorded and
@@ -97,15 +91,11 @@ extension TicketStore {
                        last.check.stage.rawValue.databaseValue]
             try db.cachedStatement(sql: Self.recordPassingsSQL).run([nowMillis.databaseValue] + key)
             try db.cachedStatement(sql: Self.removeTakenSQL).run(key)
-            var rollup = RollupDeltas()
-            for (key, change) in tally {
-                rollup.add(overdue: change.overdue, repliedOnTime: change.repliedOnTime, unit: key.unit,
-                           day: LocalDate(daysSinceEpoch: key.day))
-            }
             try rollup.write(db)
             for check in closing {
-                guard let transition = try Self.closeRatingWindow(check, clock: clock, at: now, warnFraction: warnFraction,
-                                                                  calendar: calendar, db) else { continue }
+                guard let transition = try Self.closeRatingWindow(check, clock: clock, at: now, warnFraction: warnFraction, db) else {
+                    continue
+                }
                 result.closed.append(transition)
                 result.notices += transition.notices
             }
@@ -116,7 +106,7 @@ extension TicketStore {
     /// The rating window of a replied ticket has passed unrated: the ticket closes (a status
     /// change, so it is read, changed and written like any command).
     private static func closeRatingWindow(_ check: DeadlineCheck, clock: SLAClock, at now: Date, warnFraction: Double,
-                                          calendar: WorkCalendar, _ db: Database) throws -> Transition? {
+                                          _ db: Database) throws -> Transition? {
         try foldPassings(of: check.ticketID, db)
         guard let ticket = try fetch(check.ticketID, db), ticket.status == .replied, ticket.ratingBy?.millis == check.due.millis else {
             return nil
@@ -127,14 +117,8 @@ extension TicketStore {
         try update(outcome.ticket, db, coUnitsChanged: false)
         try append(outcome.events, to: ticket.id, db)
         try syncDeadlines(of: outcome.ticket, previous: ticket, warnFraction: warnFraction, db)
-        try rollUp(from: ticket, to: outcome.ticket, calendar: calendar, db)
+        try rollUp(from: ticket, to: outcome.ticket, db)
         return Transition(ticket: outcome.ticket, events: outcome.events, notices: outcome.notices)
-    }
-
-    /// A unit and a local day of receipt (days since 1970).
-    private struct TallyKey: Hashable {
-        var day: Int
-        var unit: String
     }
 
     /// The checks whose time has come, from the queue's front in key order, with whether the
@@ -152,7 +136,7 @@ extension TicketStore {
                     WHEN c.unitOverdue THEN 1
                     ELSE EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId
                                  AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')) END,
-               CASE WHEN c.stage <> 'due' OR c.kind <> 'resolve' OR c.replied = 0 THEN 0
+               CASE WHEN c.stage <> 'due' OR c.kind <> 'resolve' THEN 0
                     WHEN c.resolveOverdue THEN 1
                     ELSE EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId AND p.kind = 'resolve') END
         FROM deadlineCheck c WHERE c.fireAt <= ? ORDER BY c.fireAt, c.ticketId, c.kind, c.stage LIMIT ?

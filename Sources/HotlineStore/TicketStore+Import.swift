@@ -6,14 +6,14 @@ extension TicketStore {
     /// Imports tickets taken over from an earlier system (or generated for a benchmark), in
     /// one transaction per call: each ticket, one `submitted` event recording the import, and
     /// its running deadlines. Ids must not collide with existing ones.
-    public func importTickets(_ tickets: [Ticket], warnFraction: Double, calendar: WorkCalendar, at now: Date) async throws {
+    public func importTickets(_ tickets: [Ticket], warnFraction: Double, at now: Date) async throws {
         try await writer.write { db in
             for ticket in tickets {
                 try Self.insert(ticket, db)
                 try Self.append([TicketEvent(at: now, kind: .submitted, actorUid: 0, role: .system, unit: ticket.unit, note: "imported")],
                                 to: ticket.id, db)
                 try Self.syncDeadlines(of: ticket, previous: nil, warnFraction: warnFraction, isNew: true, db)
-                try Self.rollUp(from: nil, to: ticket, calendar: calendar, db)
+                try Self.rollUp(from: nil, to: ticket, db)
             }
         }
     }

@@ -23,12 +23,15 @@ extension TicketStore {
         case units
         /// The resolve deadline (`resolveOverdue`).
         case resolve
+        /// The claim deadline (`claimOverdue`).
+        case claim
 
         var condition: String {
             switch self {
             case .any: ""
             case .units: " AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')"
             case .resolve: " AND p.kind = 'resolve'"
+            case .claim: " AND p.kind = 'claim'"
             }
         }
     }
@@ -57,8 +60,9 @@ extension TicketStore {
         let kinds = events.compactMap { $0.note.flatMap(DeadlineKind.init(rawValue:)) }
         try append(events, to: id, db)
         try db.cachedStatement(sql: """
-            UPDATE ticket SET overdue = 1, unitOverdue = (unitOverdue OR ?), resolveOverdue = (resolveOverdue OR ?) WHERE id = ?
-            """).execute(arguments: [kinds.contains(where: \.isUnits), kinds.contains(.resolve), id])
+            UPDATE ticket SET overdue = 1, unitOverdue = (unitOverdue OR ?), resolveOverdue = (resolveOverdue OR ?),
+                              claimOverdue = (claimOverdue OR ?) WHERE id = ?
+            """).execute(arguments: [kinds.contains(where: \.isUnits), kinds.contains(.resolve), kinds.contains(.claim), id])
         try db.cachedStatement(sql: "DELETE FROM deadlinePassed WHERE ticketId = ?").execute(arguments: [id])
         if let flags = try Row.fetchOne(db.cachedStatement(sql: "SELECT unitOverdue, resolveOverdue FROM ticket WHERE id = ?"), arguments: [id]) {
             try updateCheckFlags(of: id, unitOverdue: flags[0], resolveOverdue: flags[1], db)

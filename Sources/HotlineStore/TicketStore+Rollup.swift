@@ -3,78 +3,99 @@ import GRDB
 import HotlineCore
 
 extension TicketStore {
-    private static let rollupColumns = [
-        "dispatched", "claimedOnTime", "replied", "repliedOnTime", "rated", "solved", "satisfied", "badRatings",
-        "callbacksDone", "rectified", "overdue", "extended",
-    ]
+    /// The length of a `unitHour` bucket: an hour of UTC, so that a bucket never straddles
+    /// a period's boundary by more than an hour in any zone.
+    static let rollupBucket: Int64 = 3_600_000
 
     private static let rollupSQL: String = {
-        let columns = rollupColumns.joined(separator: ", ")
-        let placeholders = Array(repeating: "?", count: rollupColumns.count).joined(separator: ", ")
-        let sums = rollupColumns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-        return "INSERT INTO unitDay (day, unit, \(columns)) VALUES (?, ?, \(placeholders)) ON CONFLICT (day, unit) DO UPDATE SET \(sums)"
+        let columns = UnitStats.rolledUp.map(\.name)
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sums = columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO unitHour (hour, unit, \(columns.joined(separator: ", "))) VALUES (?, ?, \(placeholders))
+            ON CONFLICT (hour, unit) DO UPDATE SET \(sums)
+            """
     }()
 
-    /// Moves a ticket's contribution in `unitDay` from its old value to its new one (either
-    /// may be nil), inside the caller's transaction. The day is the local date of receipt.
-    static func rollUp(from old: Ticket?, to new: Ticket?, calendar: WorkCalendar, _ db: Database) throws {
+    /// The rollup bucket of an instant of receipt.
+    static func rollupHour(of receivedAt: Date) -> Int64 {
+        let millis = receivedAt.millis
+        return millis >= 0 ? millis / rollupBucket : (millis - rollupBucket + 1) / rollupBucket
+    }
+
+    /// Moves a ticket's contribution in `unitHour` from its old value to its new one (either
+    /// may be nil), inside the caller's transaction. The bucket is the hour of receipt.
+    static func rollUp(from old: Ticket?, to new: Ticket?, _ db: Database) throws {
         var deltas = RollupDeltas()
-        deltas.add(from: old, to: new, calendar: calendar)
+        deltas.add(from: old, to: new)
         try deltas.write(db)
     }
 
-    /// Changes to `unitDay` gathered over many tickets (a sweep batch) and written with one
-    /// statement per (day, unit).
+    /// Changes to `unitHour` gathered over many tickets (a sweep batch) and written with one
+    /// statement per (hour, unit).
     struct RollupDeltas {
-        private var entries: [String: (day: String, unit: String, counts: [Int])] = [:]
+        private struct Key: Hashable {
+            var hour: Int64
+            var unit: String
+        }
+        private var entries: [Key: UnitStats] = [:]
 
         /// Adds the move of one ticket's contribution from `old` to `new`.
-        mutating func add(from old: Ticket?, to new: Ticket?, calendar: WorkCalendar) {
-            add(old, sign: -1, calendar: calendar)
-            add(new, sign: 1, calendar: calendar)
+        mutating func add(from old: Ticket?, to new: Ticket?) {
+            for (ticket, sign) in [(old, -1), (new, 1)] {
+                guard let ticket, let contribution = UnitStats(contributionOf: ticket) else { continue }
+                add(contribution, receivedAt: ticket.receivedAt, sign: sign)
+            }
         }
 
-        private mutating func add(_ ticket: Ticket?, sign: Int, calendar: WorkCalendar) {
-            guard let ticket, let contribution = UnitStats(contributionOf: ticket) else { return }
-            add(contribution, day: calendar.localDate(of: ticket.receivedAt).description, sign: sign)
+        /// Adds the change from `old` facts to `new` facts of a ticket led by `unit` received
+        /// at `receivedAt` (what a passed deadline changes, known without the ticket).
+        mutating func add(from old: StatsFacts, to new: StatsFacts, unit: String, receivedAt: Date) {
+            guard old != new else { return }
+            add(UnitStats(unit: unit, counting: old), receivedAt: receivedAt, sign: -1)
+            add(UnitStats(unit: unit, counting: new), receivedAt: receivedAt, sign: 1)
         }
 
-        private mutating func add(_ counts: UnitStats, day: String, sign: Int) {
-            let key = day + "\u{0}" + counts.unit
-            var entry = entries[key] ?? (day, counts.unit, Array(repeating: 0, count: rollupColumns.count))
-            for (index, value) in counts.counts.enumerated() { entry.counts[index] += sign * value }
-            entries[key] = entry
-        }
-
-        /// Adds the counts passed deadlines change without reading their tickets: `overdue`
-        /// and `repliedOnTime` of the lead unit on the local day of receipt.
-        mutating func add(overdue: Int, repliedOnTime: Int, unit: String, day: LocalDate) {
-            var change = UnitStats(unit: unit)
-            change.overdue = overdue
-            change.repliedOnTime = repliedOnTime
-            add(change, day: day.description, sign: 1)
+        /// Adds `counts` (a ticket's contribution, or its opposite) to the bucket of `receivedAt`.
+        mutating func add(_ counts: UnitStats, receivedAt: Date, sign: Int = 1) {
+            let key = Key(hour: rollupHour(of: receivedAt), unit: counts.unit)
+            entries[key, default: UnitStats(unit: counts.unit)].add(counts, sign: sign)
         }
 
         /// Writes the non-zero changes.
         func write(_ db: Database) throws {
-            for entry in entries.values where entry.counts.contains(where: { $0 != 0 }) {
-                let values = [entry.day.databaseValue, entry.unit.databaseValue] + entry.counts.map(\.databaseValue)
+            let columns = UnitStats.rolledUp
+            for (key, change) in entries {
+                let counts = columns.map { change[keyPath: $0.path] }
+                guard counts.contains(where: { $0 != 0 }) else { continue }
+                let values = [key.hour.databaseValue, key.unit.databaseValue] + counts.map(\.databaseValue)
                 try db.cachedStatement(sql: rollupSQL).run(values)
             }
         }
     }
 
-    /// The counts per unit from the day rollup for the local days `[from, to)`.
-    static func rolledUpStats(from: LocalDate, to: LocalDate, _ db: Database) throws -> [String: UnitStats] {
-        let sums = rollupColumns.map { "sum(\($0))" }.joined(separator: ", ")
+    /// The counts per unit from the hour rollup for the buckets `[from, to)`.
+    static func rolledUpStats(fromHour from: Int64, toHour to: Int64, _ db: Database) throws -> [String: UnitStats] {
+        let columns = UnitStats.rolledUp
+        let sums = columns.map { "sum(\($0.name))" }.joined(separator: ", ")
         var rows: [String: UnitStats] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT unit, \(sums) FROM unitDay WHERE day >= ? AND day < ? GROUP BY unit",
-                                    arguments: [from.description, to.description]) {
+        for row in try Row.fetchAll(db, sql: "SELECT unit, \(sums) FROM unitHour WHERE hour >= ? AND hour < ? GROUP BY unit",
+                                    arguments: [from, to]) {
             let unit: String = row[0]
             var stats = UnitStats(unit: unit)
-            stats.setCounts((1...rollupColumns.count).map { row[$0] as Int })
+            for (offset, column) in columns.enumerated() { stats[keyPath: column.path] = row[offset + 1] }
             rows[unit] = stats
         }
         return rows
+    }
+
+    /// Rebuilds `unitHour` from every ticket (a migration that changes what it holds).
+    static func rebuildRollup(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM unitHour")
+        var deltas = RollupDeltas()
+        try forEachFacts(db) { unit, receivedAt, facts in
+            deltas.add(UnitStats(unit: unit, counting: facts), receivedAt: receivedAt)
+        }
+        try deltas.write(db)
     }
 }

@@ -1,81 +1,124 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HotlineCore
 
 extension TicketStore {
-    /// The per-unit counts for tickets received in `[from, to)`, one row per configured unit
-    /// (units with no tickets get zeros). Whole local days of `calendar` come from the
-    /// `unitDay` rollup; the partial days at the ends, if any, from SQL aggregates over the
-    /// `ticket_received` index. Tickets are never loaded.
-    public func stats(from: Date, to: Date, units: [String], calendar: WorkCalendar) async throws -> [UnitStats] {
+    /// The per-unit counts for tickets received in `[from, to)`, one row per unit of `units`
+    /// (units with no tickets get zeros). Whole hours come from the `unitHour` rollup; the
+    /// partial hours at the ends, if any, from the tickets received in them, each counted by
+    /// ``UnitStats/init(unit:counting:)`` like the rollup. The period's tickets are never all
+    /// loaded.
+    public func stats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {
         try await reader.read { db in
             var rows: [String: UnitStats] = [:]
             for unit in units { rows[unit] = UnitStats(unit: unit) }
-            // Whole local days inside [from, to) come from the rollup; the partial days at either
-            // end (if any) from an index scan limited to them.
-            let midnight = TimeOfDay(hour: 0, minute: 0)!
-            let fromDay = calendar.localDate(of: from)
-            let firstFull = calendar.instant(on: fromDay, at: midnight) == from ? fromDay : fromDay.next
-            let lastFull = calendar.localDate(of: to)
-            let firstFullStart = calendar.instant(on: firstFull, at: midnight)
-            let lastFullStart = calendar.instant(on: lastFull, at: midnight)
+            let bucket = Self.rollupBucket
+            let firstFull = (from.millis + bucket - 1).floorDivided(by: bucket)
+            let lastFull = to.millis.floorDivided(by: bucket)
             if firstFull < lastFull {
-                for (unit, counts) in try Self.rolledUpStats(from: firstFull, to: lastFull, db) {
+                for (unit, counts) in try Self.rolledUpStats(fromHour: firstFull, toHour: lastFull, db) {
                     rows[unit, default: UnitStats(unit: unit)].add(counts)
                 }
-                if from < firstFullStart { try Self.scannedStats(from: from, to: firstFullStart, into: &rows, db) }
-                if lastFullStart < to { try Self.scannedStats(from: lastFullStart, to: to, into: &rows, db) }
+                try Self.scannedStats(from: from.millis, to: firstFull * bucket, into: &rows, db)
+                try Self.scannedStats(from: lastFull * bucket, to: to.millis, into: &rows, db)
             } else {
-                try Self.scannedStats(from: from, to: to, into: &rows, db)
+                try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, db)
             }
             try Self.countReturns(from: from, to: to, into: &rows, db)
             return Array(rows.values)
         }
     }
 
-    /// Adds the counts of tickets received in `[from, to)`, by scanning the `ticket_received`
-    /// index (the overdue flags completed by passings not yet folded).
-    static func scannedStats(from: Date, to: Date, into rows: inout [String: UnitStats], _ db: Database) throws {
-            let aggregates = try Row.fetchAll(db, sql: """
-                SELECT unit,
-                       count(*) AS dispatched,
-                       sum(claimedAt IS NOT NULL AND claimBy IS NOT NULL AND claimedAt <= claimBy) AS claimedOnTime,
-                       sum(repliedAt IS NOT NULL) AS replied,
-                       sum(repliedAt IS NOT NULL AND NOT (resolveOverdue OR \(unfoldedPassing(of: "ticket", kinds: .resolve)))) AS repliedOnTime,
-                       sum(rating IS NOT NULL) AS rated,
-                       sum(rating IS NOT NULL AND solved = 1) AS solved,
-                       sum(rating IN ('very_satisfied', 'satisfied', 'basic')) AS satisfied,
-                       sum(badRated) AS badRatings,
-                       sum(badRated AND calledBack) AS callbacksDone,
-                       sum(rectified) AS rectified,
-                       sum(unitOverdue OR \(unfoldedPassing(of: "ticket", kinds: .units))) AS overdue,
-                       sum(extended) AS extended
-                FROM ticket
-                WHERE receivedAt >= ? AND receivedAt < ? AND unit IS NOT NULL
-                GROUP BY unit
-                """, arguments: [from.millis, to.millis])
-            for row in aggregates {
-                let unit: String = row["unit"]
-                var stats = UnitStats(unit: unit)
-                // The columns are selected in the order of UnitStats.counts.
-                stats.setCounts((1...12).map { (row[$0] as Int?) ?? 0 })
-                rows[unit, default: UnitStats(unit: unit)].add(stats)
-            }
+    /// The same counts as ``stats(from:to:units:)`` from the tickets alone, never the rollup
+    /// (what the rollup must always equal).
+    func scannedStats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {
+        try await reader.read { db in
+            var rows: [String: UnitStats] = [:]
+            for unit in units { rows[unit] = UnitStats(unit: unit) }
+            try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, db)
+            try Self.countReturns(from: from, to: to, into: &rows, db)
+            return Array(rows.values)
+        }
+    }
+
+    /// Adds the counts of the tickets received in `[from, to)` (milliseconds), through the
+    /// `ticket_received` index.
+    static func scannedStats(from: Int64, to: Int64, into rows: inout [String: UnitStats], _ db: Database) throws {
+        guard from < to else { return }
+        try forEachFacts(db, receivedFrom: from, to: to) { unit, _, facts in
+            rows[unit, default: UnitStats(unit: unit)].add(UnitStats(unit: unit, counting: facts))
+        }
+    }
+
+    /// The columns of a ticket that make its ``StatsFacts``, the flags completed by the
+    /// passings not yet folded, in the order `init(factsRow:)` reads them.
+    private static let factsSQL = """
+        SELECT t.unit, t.receivedAt, t.claimedAt IS NOT NULL,
+               t.claimedAt IS NOT NULL AND t.claimBy IS NOT NULL AND t.claimedAt <= t.claimBy,
+               t.claimOverdue OR \(unfoldedPassing(of: "t", kinds: .claim)),
+               t.repliedAt IS NOT NULL,
+               t.resolveOverdue OR \(unfoldedPassing(of: "t", kinds: .resolve)),
+               t.unitOverdue OR \(unfoldedPassing(of: "t", kinds: .units)),
+               t.rating, t.solved = 1, t.badRated, t.calledBack, t.rectified, t.extended
+        FROM ticket t
+        """
+
+    /// Calls `body` with the lead unit, time of receipt and facts of every dispatched ticket
+    /// received in `[from, to)` (milliseconds; every ticket when not given).
+    static func forEachFacts(_ db: Database, receivedFrom from: Int64? = nil, to: Int64? = nil,
+                             _ body: (String, Date, StatsFacts) throws -> Void) throws {
+        let ratings = Rating.allCases
+        let sql: String
+        var arguments: [DatabaseValue] = []
+        if let from, let to {
+            sql = factsSQL + " WHERE t.receivedAt >= ? AND t.receivedAt < ? AND t.unit IS NOT NULL"
+            arguments = [from.databaseValue, to.databaseValue]
+        } else {
+            sql = factsSQL + " WHERE t.unit IS NOT NULL"
+        }
+        // Read straight from SQLite: a partial hour of a busy day is thousands of rows.
+        try db.cachedStatement(sql: sql).forEachRow(arguments) { row in
+            func flag(_ column: Int32) -> Bool { sqlite3_column_int64(row, column) != 0 }
+            let unit = sqlite3_column_text(row, 0).map { String(cString: $0) } ?? ""
+            var facts = StatsFacts()
+            facts.claimed = flag(2)
+            facts.claimedOnTime = flag(3)
+            facts.claimOverdue = flag(4)
+            facts.replied = flag(5)
+            facts.resolveOverdue = flag(6)
+            facts.unitOverdue = flag(7)
+            facts.rating = sqlite3_column_text(row, 8).flatMap { raw in ratings.first { $0.rawValue == String(cString: raw) } }
+            facts.solved = flag(9)
+            facts.badRated = flag(10)
+            facts.calledBack = flag(11)
+            facts.rectified = flag(12)
+            facts.extended = flag(13)
+            try body(unit, Date(millis: sqlite3_column_int64(row, 1)), facts)
+        }
     }
 
     /// Returns leave the ticket, so they are counted from the events of the returning unit,
     /// driven by the small `event_returned` index (never by scanning the period's tickets).
     static func countReturns(from: Date, to: Date, into rows: inout [String: UnitStats], _ db: Database) throws {
-            let returns = try Row.fetchAll(db, sql: """
-                SELECT e.unit AS unit, count(*) AS returned
-                FROM event e INDEXED BY event_returned
-                JOIN ticket t ON t.id = e.ticketId
-                WHERE e.kind = 'returned' AND e.unit IS NOT NULL AND t.receivedAt >= ? AND t.receivedAt < ?
-                GROUP BY e.unit
-                """, arguments: [from.millis, to.millis])
-            for row in returns {
-                let unit: String = row["unit"]
-                rows[unit, default: UnitStats(unit: unit)].returned = row["returned"]
-            }
+        let returns = try Row.fetchAll(db, sql: """
+            SELECT e.unit AS unit, count(*) AS returned
+            FROM event e INDEXED BY event_returned
+            JOIN ticket t ON t.id = e.ticketId
+            WHERE e.kind = 'returned' AND e.unit IS NOT NULL AND t.receivedAt >= ? AND t.receivedAt < ?
+            GROUP BY e.unit
+            """, arguments: [from.millis, to.millis])
+        for row in returns {
+            let unit: String = row["unit"]
+            rows[unit, default: UnitStats(unit: unit)].returned = row["returned"]
+        }
+    }
+}
+
+extension Int64 {
+    /// The quotient rounded down (towards minus infinity).
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

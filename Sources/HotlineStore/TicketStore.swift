@@ -103,7 +103,7 @@ public final class TicketStore: Sendable {
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
             try Self.syncDeadlines(of: transition.ticket, previous: nil, warnFraction: lifecycle.configuration.sla.warnAt, isNew: true, db)
-            try Self.rollUp(from: nil, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
+            try Self.rollUp(from: nil, to: transition.ticket, db)
             return SubmitResult(ticket: transition.ticket, created: true,
                                 possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
                                 events: transition.events, notices: transition.notices)
@@ -125,7 +125,7 @@ public final class TicketStore: Sendable {
             try Self.update(transition.ticket, db, coUnitsChanged: transition.ticket.coUnits != ticket.coUnits)
             try Self.append(transition.events, to: id, db)
             try Self.syncDeadlines(of: transition.ticket, previous: ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
-            try Self.rollUp(from: ticket, to: transition.ticket, calendar: lifecycle.configuration.calendar, db)
+            try Self.rollUp(from: ticket, to: transition.ticket, db)
             return transition
         }
     }

@@ -223,7 +223,7 @@ struct SLABenchmark: AsyncParsableCommand {
                 }
                 chunk.append(t)
             }
-            try await store.importTickets(chunk, warnFraction: 0.8, calendar: WorkCalendar(timeZone: Self.timeZone), at: Self.t0)
+            try await store.importTickets(chunk, warnFraction: 0.8, at: Self.t0)
             created += chunk.count
         }
         // One ticket in twenty missed a phase report earlier (its event, its flags, and the
@@ -235,9 +235,9 @@ struct SLABenchmark: AsyncParsableCommand {
                     SELECT id, receivedAt + 3600000, 'overdue', 0, 'system', unit, 'phase' FROM temp.late;
                 UPDATE ticket SET overdue = 1, unitOverdue = 1 WHERE id IN (SELECT id FROM temp.late);
                 UPDATE deadlineCheck SET unitOverdue = 1 WHERE ticketId IN (SELECT id FROM temp.late);
-                UPDATE unitDay SET overdue = overdue + c.n
-                    FROM (SELECT date(receivedAt / 1000 + 8 * 3600, 'unixepoch') AS day, unit, count(*) AS n FROM temp.late GROUP BY 1, 2) AS c
-                    WHERE unitDay.day = c.day AND unitDay.unit = c.unit;
+                UPDATE unitHour SET overdue = overdue + c.n
+                    FROM (SELECT receivedAt / 3600000 AS hour, unit, count(*) AS n FROM temp.late GROUP BY 1, 2) AS c
+                    WHERE unitHour.hour = c.hour AND unitHour.unit = c.unit;
                 DROP TABLE temp.late;
                 """)
         }

@@ -24,11 +24,11 @@ struct DeadlineQueueTests {
         // Past both the claim and the resolve deadlines: two passings, two overdue notices (the
         // due-soon points overtaken by their due times send nothing).
         let later = dueBy.addingTimeInterval(1)
-        let swept = try await f.store.sweepBatch(at: later, warnFraction: 0.8, calendar: calendar)
+        let swept = try await f.store.sweepBatch(at: later, warnFraction: 0.8)
         #expect(swept.examined == 8)
         #expect(Set(swept.passed.map(\.kind)) == [.claim, .resolve] && swept.passed.count == 4)
         #expect(swept.notices.count == 4 && swept.notices.allSatisfy { $0.kind == .overdue && $0.unit == "water" && $0.coUnits == ["gas"] })
-        #expect(try await f.store.sweepBatch(at: later, warnFraction: 0.8, calendar: calendar).examined == 0)
+        #expect(try await f.store.sweepBatch(at: later, warnFraction: 0.8).examined == 0)
         #expect(try await f.store.nextDeadlineCheck() == nil)
 
         func observed() async throws -> (Ticket, [TicketEventKind], [String?], StatusCounts, [String], UnitStats?) {
@@ -37,7 +37,7 @@ struct DeadlineQueueTests {
             overdueQuery.overdue = true
             let listed = try await f.store.list(overdueQuery, visibleTo: admin).tickets.map(\.id)
             let from = calendar.instant(on: calendar.localDate(of: noon), at: TimeOfDay("00:00")!)
-            let stats = try await f.store.stats(from: from, to: from.addingTimeInterval(86400), units: ["water"], calendar: calendar)
+            let stats = try await f.store.stats(from: from, to: from.addingTimeInterval(86400), units: ["water"])
             return (read, history.map(\.kind), history.filter { $0.kind == .overdue }.map(\.note), try await f.store.statusCounts(),
                     listed, stats.first { $0.unit == "water" })
         }
@@ -47,6 +47,9 @@ struct DeadlineQueueTests {
         #expect(before.3.overdue == 2)
         #expect(before.4 == [ticket.id, other.id])
         #expect(before.5?.overdue == 2 && before.5?.dispatched == 2)
+        // Both tickets' outcomes are known now: neither claimed nor replied in time.
+        #expect(before.5?.claimDue == 2 && before.5?.claimedOnTime == 0 && before.5?.replyDue == 2 && before.5?.responseRate == 0)
+        #expect(before.0.claimOverdue)
         let raw = try DatabaseQueue(path: f.path)
         #expect(try await raw.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'overdue'") } == 0)
 
@@ -64,7 +67,7 @@ struct DeadlineQueueTests {
         let f = try StoreFixture()
         let ticket = try await Self.submitted(f)
         let claimBy = try #require(ticket.claimBy)
-        let swept = try await f.store.sweepBatch(at: claimBy.addingTimeInterval(1), warnFraction: 0.8, calendar: f.lifecycle.configuration.calendar)
+        let swept = try await f.store.sweepBatch(at: claimBy.addingTimeInterval(1), warnFraction: 0.8)
         #expect(swept.passed.map(\.kind) == [.claim])
         let claimed = try await f.store.apply(.claim, to: ticket.id, lifecycle: f.lifecycle, by: water, at: claimBy.addingTimeInterval(2))
         #expect(claimed.ticket.overdue && claimed.ticket.unitOverdue && !claimed.ticket.resolveOverdue)
@@ -109,7 +112,7 @@ struct DeadlineQueueTests {
         let folded = try await Self.submitted(f, "folded")
         let unfolded = try await Self.submitted(f, "unfolded")
         let claimBy = try #require(folded.claimBy), dueBy = try #require(folded.dueBy)
-        #expect(try await f.store.sweepBatch(at: claimBy.addingTimeInterval(1), warnFraction: 0.8, calendar: calendar).passed.count == 2)
+        #expect(try await f.store.sweepBatch(at: claimBy.addingTimeInterval(1), warnFraction: 0.8).passed.count == 2)
         // Fold one ticket only (a command folds its own ticket first).
         _ = try await f.store.apply(.supervise(note: "督办"), to: folded.id, lifecycle: f.lifecycle, by: admin, at: claimBy.addingTimeInterval(2))
         let raw = try DatabaseQueue(path: f.path)
@@ -119,11 +122,11 @@ struct DeadlineQueueTests {
         #expect(carried == [1, 1])
         #expect(try await f.store.unfoldedPassingCount() == 1)
 
-        let swept = try await f.store.sweepBatch(at: dueBy.addingTimeInterval(1), warnFraction: 0.8, calendar: calendar)
+        let swept = try await f.store.sweepBatch(at: dueBy.addingTimeInterval(1), warnFraction: 0.8)
         #expect(swept.passed.map(\.kind) == [.resolve, .resolve])
         let from = calendar.instant(on: calendar.localDate(of: noon), at: TimeOfDay("00:00")!)
-        let water = try await f.store.stats(from: from, to: from.addingTimeInterval(86400), units: ["water"], calendar: calendar).first
-        #expect(water?.overdue == 2 && water?.dispatched == 2)
+        let water = try await f.store.stats(from: from, to: from.addingTimeInterval(86400), units: ["water"]).first
+        #expect(water?.overdue == 2 && water?.dispatched == 2 && water?.claimDue == 2 && water?.replyDue == 2)
         while try await f.store.foldPassedDeadlines() > 0 {}
         let (read, history) = try await f.store.ticket(unfolded.id, visibleTo: admin)
         #expect(read.unitOverdue && read.resolveOverdue && history.filter { $0.kind == .overdue }.map(\.note) == ["claim", "resolve"])

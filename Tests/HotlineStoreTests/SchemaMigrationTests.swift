@@ -99,12 +99,46 @@ struct DeadlineCheckMigrationTests {
         #expect(history.map(\.kind) == [.submitted, .overdue])
 
         // The next sweep finds the two deadlines left; the ticket already counted against its unit.
-        let swept = try await store.sweepBatch(at: Date(millis: 1001), warnFraction: 0.8, calendar: WorkCalendar(timeZone: .gmt))
+        let figures = "SELECT overdue, claimDue, replyDue FROM unitHour WHERE unit = 'water'"
+        #expect(try await queue.read { db in try Row.fetchAll(db, sql: figures).map { [$0[0], $0[1], $0[2]] as [Int] } } == [[1, 0, 0]])
+        let swept = try await store.sweepBatch(at: Date(millis: 1001), warnFraction: 0.8)
         #expect(swept.examined == 3)
         #expect(swept.passed.map(\.kind) == [.claim, .resolve])
         #expect(swept.notices.map(\.kind) == [.overdue, .overdue] && swept.notices.allSatisfy { $0.unit == "water" && $0.coUnits == ["gas"] })
-        #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unitDay") } == 0)
+        // Already counted overdue; now past its claim and due times unclaimed.
+        #expect(try await queue.read { db in try Row.fetchAll(db, sql: figures).map { [$0[0], $0[1], $0[2]] as [Int] } } == [[1, 1, 1]])
         #expect(try await store.nextDeadlineCheck() == nil)
+    }
+}
+
+@Suite("Schema migrations: Stats by known outcome")
+struct KnownOutcomeMigrationTests {
+    @Test("A missed claim of the current dispatch becomes claimOverdue, and the hour rollup is rebuilt from the tickets")
+    func claimOverdueAndRollup() async throws {
+        let hour: Int64 = 3_600_000
+        let earlier = try await EarlierDatabase(upTo: "v5-deadline-checks-in-time-order", rows: """
+            INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, dispatchedAt, claimBy,
+                                claimedAt, repliedAt, dueBy, overdue, unitOverdue, resolveOverdue)
+            VALUES ('20260921-0001', 'hotline', 'late', 'dispatched', 'normal', '停水', 0, 'water', 0, 100, NULL, NULL, 9000000, 1, 1, 0),
+                   ('20260921-0002', 'hotline', 'redispatched', 'dispatched', 'normal', '停水', 10, 'water', 60, 7200000, NULL, NULL, 9000000, 1, 1, 0),
+                   ('20260921-0003', 'hotline', 'replied', 'replied', 'normal', '停水', \(hour + 5), 'power', \(hour + 6), \(hour + 100),
+                    \(hour + 50), \(hour + 70), 9000000, 0, 0, 0);
+            INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+            VALUES ('20260921-0001', 101, 'overdue', 0, 'system', 'water', 'claim'),
+                   ('20260921-0002', 50, 'overdue', 0, 'system', 'water', 'claim');
+            """)
+        let store = try TicketStore(path: earlier.path)
+        let queue = try DatabaseQueue(path: earlier.path)
+        #expect(try await queue.read { db in try Int.fetchAll(db, sql: "SELECT claimOverdue FROM ticket ORDER BY id") } == [1, 0, 0])
+        #expect(try await queue.read { db in try Int.fetchAll(db, sql: "SELECT hour FROM unitHour ORDER BY hour, unit") } == [0, 1])
+        let units = ["water", "power"]
+        let rolled = try await store.stats(from: Date(millis: 0), to: Date(millis: 2 * hour), units: units)
+        let scanned = try await store.scannedStats(from: Date(millis: 0), to: Date(millis: 2 * hour), units: units)
+        #expect(Set(rolled) == Set(scanned))
+        let water = try #require(rolled.first { $0.unit == "water" }), power = try #require(rolled.first { $0.unit == "power" })
+        // The late claim is known (and missed); the re-dispatched ticket is inside its new window.
+        #expect(water.dispatched == 2 && water.claimDue == 1 && water.claimedOnTime == 0 && water.responseRate == 0)
+        #expect(power.claimDue == 1 && power.claimedOnTime == 1 && power.replyDue == 1 && power.repliedOnTime == 1)
     }
 }
 

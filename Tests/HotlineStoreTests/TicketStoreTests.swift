@@ -38,7 +38,7 @@ struct TicketStoreTests {
         #expect(try f.store.synchronousMode() == 2)
         #expect(try f.store.appliedMigrations() == [
             "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
-            "v5-deadline-checks-in-time-order",
+            "v5-deadline-checks-in-time-order", "v6-stats-by-known-outcome",
         ])
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -184,9 +184,9 @@ struct TicketStoreTests {
     }
 }
 
-@Suite("The day rollup behind Stats")
+@Suite("The hour rollup behind Stats")
 struct RollupTests {
-    @Test("Whole-day Stats from the rollup equal the scan of the tickets, through every kind of change")
+    @Test("Stats from the rollup equal the scan of the tickets, through every kind of change, aligned or not")
     func rollupMatchesScan() async throws {
         let f = try StoreFixture()
         let calendar = f.lifecycle.configuration.calendar
@@ -218,24 +218,31 @@ struct RollupTests {
             if rating.isBad { try await step(.callback(outcome: i % 3 == 1 ? .rectify : .explained, note: "n"), id, operatorCaller) }
         }
         // Time passing: overdue marks and unrated closes go through the rollup too.
-        _ = try await f.store.sweepBatch(at: at.addingTimeInterval(86400 * 30), warnFraction: 0.8, calendar: calendar)
+        _ = try await f.store.sweepBatch(at: at.addingTimeInterval(86400 * 30), warnFraction: 0.8)
 
         let from = calendar.instant(on: LocalDate("2026-09-01")!, at: TimeOfDay("00:00")!)
         let to = calendar.instant(on: LocalDate("2026-10-01")!, at: TimeOfDay("00:00")!)
         let units = ["water", "gas", "power"]
-        let rolled = try await f.store.stats(from: from, to: to, units: units, calendar: calendar)
-        let scanned = try await f.store.stats(from: from.addingTimeInterval(-1), to: to.addingTimeInterval(-1), units: units, calendar: calendar)
-        #expect(Dictionary(uniqueKeysWithValues: rolled.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: scanned.map { ($0.unit, $0) }))
+        func byUnit(_ rows: [UnitStats]) -> [String: UnitStats] { Dictionary(uniqueKeysWithValues: rows.map { ($0.unit, $0) }) }
+        let rolled = try await f.store.stats(from: from, to: to, units: units)
+        let scanned = try await f.store.scannedStats(from: from, to: to, units: units)
+        #expect(byUnit(rolled) == byUnit(scanned))
         #expect(rolled.reduce(0) { $0 + $1.dispatched } == 30)
         #expect(rolled.contains { $0.overdue > 0 } && rolled.contains { $0.badRatings > 0 } && rolled.contains { $0.returned > 0 })
+        #expect(rolled.contains { $0.claimDue > $0.claimedOnTime } && rolled.contains { $0.replyDue > $0.replied })
+        // Periods that cut hours: the rollup's whole hours and the scanned partial ones add up.
+        let cut = start.addingTimeInterval(3000 * 7 + 1234.5)
+        for (a, b) in [(cut, to), (from, cut), (cut, cut.addingTimeInterval(600)), (cut.addingTimeInterval(-7300), cut.addingTimeInterval(9000))] {
+            #expect(byUnit(try await f.store.stats(from: a, to: b, units: units)) == byUnit(try await f.store.scannedStats(from: a, to: b, units: units)))
+        }
 
         // Folding the passings into the tickets changes no figure, on either path.
         #expect(try await f.store.unfoldedPassingCount() > 0)
         while try await f.store.foldPassedDeadlines(limit: 7) > 0 {}
         #expect(try await f.store.unfoldedPassingCount() == 0)
-        let rolledAfter = try await f.store.stats(from: from, to: to, units: units, calendar: calendar)
-        let scannedAfter = try await f.store.stats(from: from.addingTimeInterval(-1), to: to.addingTimeInterval(-1), units: units, calendar: calendar)
-        #expect(Dictionary(uniqueKeysWithValues: rolledAfter.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: rolled.map { ($0.unit, $0) }))
-        #expect(Dictionary(uniqueKeysWithValues: scannedAfter.map { ($0.unit, $0) }) == Dictionary(uniqueKeysWithValues: scanned.map { ($0.unit, $0) }))
+        let rolledAfter = try await f.store.stats(from: from, to: to, units: units)
+        let scannedAfter = try await f.store.scannedStats(from: from, to: to, units: units)
+        #expect(byUnit(rolledAfter) == byUnit(rolled))
+        #expect(byUnit(scannedAfter) == byUnit(scanned))
     }
 }

@@ -18,6 +18,12 @@ struct StatsTests {
         for t in g { try must(daemon, "Dispatch", ["id": id(t), "unit": "gas"], as: .operator) }
         // Outside the period: received the day before.
         _ = try submit(daemon, "X1", content: "停水", extra: ["receivedAt": "2026-09-20T12:00:00+08:00"])
+        // Every ticket is still inside its claim window: nothing is known, nobody is scored.
+        let early = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"])
+        for row in try #require(early.parameters["units"]?.arrayValue) {
+            #expect(row["dispatched"]?.intValue ?? 0 > 0 && row["claimDue"] == 0 && row["responseRate"] == .null && row["score"] == .null,
+                    "\(row)")
+        }
 
         try setTime(daemon, "2026-09-21T09:30:00+08:00")
         for t in [w[0], w[1], w[2], w[3], w[4], w[7]] { try must(daemon, "Claim", ["id": id(t)], as: .water) }
@@ -74,24 +80,29 @@ struct StatsTests {
         let units = try #require(reply.parameters["units"]?.arrayValue)
         #expect(units.compactMap { $0["unit"]?.stringValue } == ["gas", "power", "water"])   // ranked by score
 
+        // Rates are exact; a rate counts only tickets whose outcome is known: G6 was merged
+        // before its claim deadline and W8's and W7's due times are weeks away, so they count
+        // against nobody; P4 missed both its claim and its 24-hour due time unreplied.
         let expected: [String: [String: JSONValue]] = [
             "water": [
-                "dispatched": 7, "claimedOnTime": 6, "responseRate": .double(0.8571), "replied": 6, "repliedOnTime": 6,
-                "onTimeRate": .double(1), "rated": 5, "solved": 3, "solvedRate": .double(0.6), "satisfied": 4,
+                "dispatched": 7, "claimDue": 7, "claimedOnTime": 6, "responseRate": .double(6 / 7), "replyDue": 6, "replied": 6,
+                "repliedOnTime": 6, "onTimeRate": .double(1), "rated": 5, "solved": 3, "solvedRate": .double(0.6), "satisfied": 4,
                 "satisfactionRate": .double(0.8), "badRatings": 2, "callbacksDone": 2, "callbackRate": .double(1),
-                "rectified": 1, "overdue": 1, "returned": 1, "extended": 1, "score": .double(74.71),
+                "rectified": 1, "overdue": 1, "returned": 1, "extended": 1,
+                "score": .double(100 * (0.30 * 6 / 7 + 0.35 * 0.6 + 0.35 * 0.8)),
             ],
             "power": [
-                "dispatched": 7, "claimedOnTime": 6, "responseRate": .double(0.8571), "replied": 5, "repliedOnTime": 4,
-                "onTimeRate": .double(0.8), "rated": 5, "solved": 4, "solvedRate": .double(0.8), "satisfied": 4,
+                "dispatched": 7, "claimDue": 7, "claimedOnTime": 6, "responseRate": .double(6 / 7), "replyDue": 6, "replied": 5,
+                "repliedOnTime": 4, "onTimeRate": .double(4 / 6), "rated": 5, "solved": 4, "solvedRate": .double(0.8), "satisfied": 4,
                 "satisfactionRate": .double(0.8), "badRatings": 1, "callbacksDone": 1, "callbackRate": .double(1),
-                "rectified": 0, "overdue": 2, "returned": 0, "extended": 0, "score": .double(81.71),
+                "rectified": 0, "overdue": 2, "returned": 0, "extended": 0,
+                "score": .double(100 * (0.30 * 6 / 7 + 0.35 * 0.8 + 0.35 * 0.8)),
             ],
             "gas": [
-                "dispatched": 6, "claimedOnTime": 5, "responseRate": .double(0.8333), "replied": 4, "repliedOnTime": 4,
-                "onTimeRate": .double(1), "rated": 3, "solved": 3, "solvedRate": .double(1), "satisfied": 3,
+                "dispatched": 6, "claimDue": 5, "claimedOnTime": 5, "responseRate": .double(1), "replyDue": 4, "replied": 4,
+                "repliedOnTime": 4, "onTimeRate": .double(1), "rated": 3, "solved": 3, "solvedRate": .double(1), "satisfied": 3,
                 "satisfactionRate": .double(1), "badRatings": 0, "callbacksDone": 0, "callbackRate": .null,
-                "rectified": 0, "overdue": 0, "returned": 0, "extended": 0, "score": .double(95),
+                "rectified": 0, "overdue": 0, "returned": 0, "extended": 0, "score": .double(100),
             ],
         ]
         for row in units {
@@ -100,11 +111,14 @@ struct StatsTests {
                 #expect(Self.same(row[field], value), "\(unit).\(field): \(String(describing: row[field])) ≠ \(value)")
             }
         }
+        // The total is scored from the summed figures, not from the units' scores.
         let total = try #require(reply.parameters["total"])
         let totals: [String: JSONValue] = [
-            "dispatched": 20, "claimedOnTime": 17, "replied": 15, "repliedOnTime": 14, "rated": 13, "solved": 10,
-            "satisfied": 11, "badRatings": 3, "callbacksDone": 3, "rectified": 1, "overdue": 3, "returned": 1,
-            "extended": 1, "responseRate": .double(0.85), "callbackRate": .double(1),
+            "unit": "total", "dispatched": 20, "claimDue": 19, "claimedOnTime": 17, "replyDue": 16, "replied": 15,
+            "repliedOnTime": 14, "rated": 13, "solved": 10, "satisfied": 11, "badRatings": 3, "callbacksDone": 3,
+            "rectified": 1, "overdue": 3, "returned": 1, "extended": 1, "responseRate": .double(17 / 19),
+            "onTimeRate": .double(14 / 16), "solvedRate": .double(10 / 13), "satisfactionRate": .double(11 / 13),
+            "callbackRate": .double(1), "score": .double(100 * (0.30 * 17 / 19 + 0.35 * 10 / 13 + 0.35 * 11 / 13)),
         ]
         for (field, value) in totals {
             #expect(Self.same(total[field], value), "total.\(field): \(String(describing: total[field])) ≠ \(value)")
@@ -114,19 +128,22 @@ struct StatsTests {
         let own = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"], as: .water)
         #expect(own.parameters["units"]?.arrayValue?.compactMap { $0["unit"]?.stringValue } == ["water"])
         #expect(own.parameters["total"]?["dispatched"] == 7)
-        // An empty period: every rate null, every score 100.
+        // An empty period: every rate and score null, the units by id.
         let empty = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-08-01T00:00:00+08:00", "to": "2026-09-01T00:00:00+08:00"])
-        for row in empty.parameters["units"]?.arrayValue ?? [] {
-            #expect(row["responseRate"] == .null && Self.same(row["score"], .double(100)))
+        let idle = try #require(empty.parameters["units"]?.arrayValue)
+        #expect(idle.compactMap { $0["unit"]?.stringValue } == ["gas", "power", "water"])
+        for row in idle + [try #require(empty.parameters["total"])] {
+            #expect(row["responseRate"] == .null && row["onTimeRate"] == .null && row["score"] == .null)
         }
         let backwards = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-10-01T00:00:00+08:00", "to": "2026-09-01T00:00:00+08:00"])
         #expect(backwards.errorName == "InvalidParameter")
     }
 
-    /// Numbers compare as numbers (an integral double may arrive as an integer).
+    /// Numbers compare as numbers (an integral double may arrive as an integer), to within
+    /// the last bits of a double: rates and scores are sent exact.
     static func same(_ a: JSONValue?, _ b: JSONValue) -> Bool {
         guard let a else { return false }
-        if let x = a.doubleValue, let y = b.doubleValue { return abs(x - y) < 0.00005 }
+        if let x = a.doubleValue, let y = b.doubleValue { return abs(x - y) <= 1e-12 * max(1, abs(y)) }
         return a == b
     }
 }
