@@ -36,7 +36,8 @@ public struct ErrorSentence: Sendable, Hashable {
             }
             status = ExitStatus.conflict
         case "SubmissionConflict":
-            self.text = "this submission id was already used for ticket \(text("id")) with different content; "
+            let field = parameters["field"]?.stringValue.map { "a different \(Self.argument($0, of: member))" } ?? "different content"
+            self.text = "this submission id was already used for ticket \(text("id")) with \(field); "
                 + "give a new --submission-id for a new request (the same content repeats the old one)"
             status = ExitStatus.conflict
         case "PermissionDenied":
@@ -45,9 +46,14 @@ public struct ErrorSentence: Sendable, Hashable {
             status = ExitStatus.permission
         case "InvalidParameter":
             let parameter = text("parameter")
-            self.text = parameter == "message"
-                ? "the daemon could not read the request (not valid JSON or too large)"
-                : "the daemon refused the value of --\(Self.kebab(parameter)); see hotlinectl help for what it takes"
+            if parameter == "message" {
+                self.text = "the daemon could not read the request (not valid JSON or too large)"
+            } else if let allowed = Self.allowedValues[parameter] {
+                self.text = "the daemon refused the value of \(Self.argument(parameter, of: member)); it takes \(Self.orList(allowed))"
+            } else {
+                self.text = "the daemon refused the value of \(Self.argument(parameter, of: member)) (empty, too long or malformed); "
+                    + "the command's --help says what it takes"
+            }
             status = ExitStatus.usage
         case "StorageFailure":
             self.text = "nothing was stored: \(text("reason"))"
@@ -60,6 +66,24 @@ public struct ErrorSentence: Sendable, Hashable {
             let details = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " ")
             self.text = "\(name)\(details.isEmpty ? "" : " " + details)"
             status = ExitStatus.failed
+        }
+    }
+
+    /// The values an enumerated parameter takes, as the daemon spells them.
+    static let allowedValues: [String: [String]] = [
+        "priority": Priority.allCases.map(\.rawValue), "channel": SubmissionChannel.allCases.map(\.rawValue),
+        "rating": Rating.allCases.map(\.rawValue), "outcome": CallbackOutcome.allCases.map(\.rawValue),
+        "status": TicketStatus.allCases.map(\.rawValue),
+    ]
+
+    /// How hotlinectl's command for `member` takes the wire parameter `parameter`: the
+    /// request text of Submit is an argument, `citizen.phone` is `--phone`, the rest are
+    /// options of the same name.
+    static func argument(_ parameter: String, of member: String) -> String {
+        switch parameter {
+        case "content" where member == "Submit": return "the request text"
+        case "id": return "the ticket id"
+        default: return "--" + kebab(String(parameter.split(separator: ".").last ?? Substring(parameter)))
         }
     }
 

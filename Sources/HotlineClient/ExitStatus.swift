@@ -11,6 +11,8 @@ public enum ExitStatus {
     public static let notFound: Int32 = 66
     /// The daemon could not be reached.
     public static let unreachable: Int32 = 69
+    /// The output file (`report --output`) could not be written.
+    public static let cannotCreate: Int32 = 73
     /// StorageFailure: the daemon could not store it; try again once the cause is fixed.
     public static let temporary: Int32 = 75
     /// PermissionDenied.

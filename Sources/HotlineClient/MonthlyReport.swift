@@ -35,6 +35,14 @@ public struct MonthlyReport: Sendable {
 
     /// The first and last instant of a month `YYYY-MM` in `timeZone`, as RFC 3339 (`to` is
     /// the first instant of the next month, Stats' `to` being exclusive).
+    /// The month (`YYYY-MM`) that `instant` falls in, in `timeZone`.
+    public static func month(of instant: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month], from: instant)
+        return String(format: "%04d-%02d", parts.year ?? 1970, parts.month ?? 1)
+    }
+
     public static func period(of month: String, in timeZone: TimeZone) -> (from: String, to: String)? {
         let parts = month.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let number = Int(parts[1]),

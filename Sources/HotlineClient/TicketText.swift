@@ -77,7 +77,8 @@ public struct TicketText: Sendable {
             return v.plainText
         }
         var lines: [(String, String)] = []
-        lines.append(("ticket", "\(value("id") ?? "?")  \(value("status") ?? "?")  \(flags(of: ticket))"))
+        lines.append(("ticket", ["\(value("id") ?? "?")", value("status") ?? "?", flags(of: ticket)].filter { !$0.isEmpty }
+            .joined(separator: "  ")))
         lines.append(("channel", "\(value("channel") ?? "?")  submission \(value("submissionId") ?? "?")"))
         if let title = value("title") { lines.append(("title", title)) }
         if let category = value("category") { lines.append(("category", category)) }
@@ -140,6 +141,12 @@ public struct TicketText: Sendable {
         return String(format: "%.1f%%", number * 100)
     }
 
+    /// A score to two decimals, `–` when no rate was known.
+    public static func score(_ value: JSONValue?) -> String {
+        guard let value, let number = value.numberValue else { return "–" }
+        return String(format: "%.2f", number)
+    }
+
     /// `stats`: the ranking, then the total.
     public func stats(_ units: [JSONValue], total: JSONValue) -> String {
         var table = TextTable(columns: [
@@ -156,10 +163,13 @@ public struct TicketText: Sendable {
                 Self.percent(stats["responseRate"]), Self.percent(stats["onTimeRate"]), Self.percent(stats["solvedRate"]),
                 Self.percent(stats["satisfactionRate"]), count("badRatings"), Self.percent(stats["callbackRate"]),
                 overdue == "0" ? overdue : style.red(overdue), count("returned"), count("extended"),
-                String(format: "%.2f", stats["score"]?.numberValue ?? 0),
+                Self.score(stats["score"]),
             ]
         }
-        for (index, stats) in units.enumerated() { table.append(row(stats, rank: String(index + 1))) }
+        // Units with no score (nothing known yet) are listed after the ranking, unranked.
+        for (index, stats) in units.enumerated() {
+            table.append(row(stats, rank: stats["score"]?.numberValue == nil ? "–" : String(index + 1)))
+        }
         table.append(row(total, rank: ""))
         return table.render(style: style)
     }

@@ -7,8 +7,9 @@ public enum HotlineError: Error, Sendable, Hashable {
     case noSuchUnit(unit: String)
     /// The ticket's current status does not allow this method. Get the ticket and act on its status.
     case invalidTransition(id: String, status: TicketStatus)
-    /// The idempotency key was used before with different content. Use a new submissionId.
-    case submissionConflict(id: String)
+    /// The idempotency key was used before with different content (`field` names the first
+    /// parameter that differs, e.g. `location.district`). Use a new submissionId.
+    case submissionConflict(id: String, field: String)
     /// The caller's role may not call this method. Ask for the right group membership.
     case permissionDenied
     /// A parameter is missing, of the wrong type, out of range or an unknown enum value.
@@ -22,7 +23,7 @@ extension HotlineError: CustomStringConvertible {
         case .noSuchTicket(let id): "no ticket \(id)"
         case .noSuchUnit(let unit): "no unit \(unit) is configured"
         case .invalidTransition(let id, let status): "ticket \(id) is \(status.rawValue); this method does not apply"
-        case .submissionConflict(let id): "the submission id was already used for ticket \(id) with different content"
+        case .submissionConflict(let id, let field): "the submission id was already used for ticket \(id) with a different \(field)"
         case .permissionDenied: "permission denied"
         case .invalidParameter(let parameter, let reason): "invalid parameter \(parameter): \(reason)"
         }

@@ -42,8 +42,19 @@ public struct Submission: Sendable, Hashable {
     /// Whether `ticket` was created from this same submission (the idempotency check).
     /// `receivedAt` is compared only when this submission gives one.
     public func isSame(as ticket: Ticket) -> Bool {
-        ticket.content == content && ticket.title == title && ticket.category == category
-            && ticket.priority == priority && ticket.citizen == citizen && ticket.location == location
-            && ticket.deadline == deadline && (receivedAt.map { $0 == ticket.receivedAt } ?? true)
+        firstDifference(from: ticket) == nil
+    }
+
+    /// The first parameter, as Submit names it (`citizen.phone`), whose value differs from
+    /// what `ticket` was submitted with; nil when the submission repeats it.
+    public func firstDifference(from ticket: Ticket) -> String? {
+        let fields: [(String, Bool)] = [
+            ("content", ticket.content == content), ("title", ticket.title == title), ("category", ticket.category == category),
+            ("priority", ticket.priority == priority), ("citizen.name", ticket.citizen.name == citizen.name),
+            ("citizen.phone", ticket.citizen.phone == citizen.phone), ("location.district", ticket.location.district == location.district),
+            ("location.address", ticket.location.address == location.address), ("deadline", ticket.deadline == deadline),
+            ("receivedAt", receivedAt.map { $0 == ticket.receivedAt } ?? true),
+        ]
+        return fields.first { !$0.1 }?.0
     }
 }

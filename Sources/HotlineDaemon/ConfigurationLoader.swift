@@ -60,7 +60,14 @@ public struct ConfigurationLoader {
             throw ConfigurationError(file: file, line: nil, key: "", message: "not valid TOML: \(error)")
         }
         var parser = Parser(file: file, locator: TOMLLineLocator(text: text), loader: self)
-        return try parser.configuration(root)
+        let configuration = try parser.configuration(root)
+        // One line for all the groups this machine lacks (a fresh machine lacks them all).
+        if !parser.missingGroups.isEmpty {
+            let names = parser.missingGroups.map { "\"\($0.name)\" (\($0.key))" }.joined(separator: ", ")
+            warn("\(file): \(parser.missingGroups.count == 1 ? "a group does" : "\(parser.missingGroups.count) groups do") not exist on this "
+                 + "machine and are ignored until they do (reload after creating them): \(names)")
+        }
+        return configuration
     }
 }
 
@@ -69,6 +76,8 @@ private struct Parser {
     let file: String
     let locator: TOMLLineLocator
     let loader: ConfigurationLoader
+    /// Groups named in the file that this machine does not have, with the key naming each.
+    var missingGroups: [(name: String, key: String)] = []
 
     /// Where a table sits: its name and, for `[[array]]` entries, the index.
     struct Place {
@@ -153,14 +162,14 @@ private struct Parser {
         return result
     }
 
-    func members(_ table: TOMLTable, _ place: Place, prefix: String) throws(ConfigurationError) -> RoleMap.Members {
+    mutating func members(_ table: TOMLTable, _ place: Place, prefix: String) throws(ConfigurationError) -> RoleMap.Members {
         let uids = try ints(table, "uids", place, range: 0...Int(UInt32.max - 1)) ?? []
         var gids = Set<UInt32>()
         for name in try strings(table, "groups", place) ?? [] {
             if let gid = loader.resolveGroup(name) {
                 gids.insert(gid)
             } else {
-                loader.warn("\(file): \(place.keyPrefix)\(prefix)groups: group \"\(name)\" does not exist on this machine; ignored until it does (reload after creating it)")
+                missingGroups.append((name, "\(place.keyPrefix)\(prefix)groups"))
             }
         }
         return RoleMap.Members(uids: Set(uids.map(UInt32.init)), gids: gids)
@@ -315,7 +324,7 @@ private struct Parser {
         return tables
     }
 
-    func units(_ root: TOMLTable) throws(ConfigurationError) -> [HandlingUnit] {
+    mutating func units(_ root: TOMLTable) throws(ConfigurationError) -> [HandlingUnit] {
         var units: [HandlingUnit] = []
         for (index, table) in try arrayOfTables(root, "unit").enumerated() {
             let place = Place(table: "unit", index: index)

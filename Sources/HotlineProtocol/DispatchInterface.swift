@@ -311,8 +311,9 @@ public enum DispatchInterface {
     # The ticket's status does not allow this method. Get the ticket and act on its status.
     error InvalidTransition (id: string, status: TicketStatus)
 
-    # The submission id was used before with different content. Use a new submission id.
-    error SubmissionConflict (id: string)
+    # The submission id was used before with different content: field names the first
+    # parameter that differs (e.g. "location.district"). Use a new submission id.
+    error SubmissionConflict (id: string, field: string)
 
     # The database could not complete the change; nothing was stored. Retry later and
     # tell the operators: the disk may be full or failing.

@@ -13,8 +13,9 @@ extension HotlineError {
         case .invalidTransition(let id, let status):
             return VarlinkError(name: prefix + "InvalidTransition",
                                 parameters: ["id": .string(id), "status": .string(status.rawValue)], reason: description)
-        case .submissionConflict(let id):
-            return VarlinkError(name: prefix + "SubmissionConflict", parameters: ["id": .string(id)], reason: description)
+        case .submissionConflict(let id, let field):
+            return VarlinkError(name: prefix + "SubmissionConflict", parameters: ["id": .string(id), "field": .string(field)],
+                                reason: description)
         case .permissionDenied:
             return .permissionDenied
         case .invalidParameter(let parameter, let reason):

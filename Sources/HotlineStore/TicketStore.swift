@@ -94,7 +94,9 @@ public final class TicketStore: Sendable {
             if try !db.cachedStatement(sql: Self.submissionKeySQL).texts(key).isEmpty,
                let row = try Row.fetchOne(db.cachedStatement(sql: Self.selectBySubmissionSQL), arguments: StatementArguments(key)) {
                 let existing = try Ticket(row: row)
-                guard submission.isSame(as: existing) else { throw HotlineError.submissionConflict(id: existing.id) }
+                if let field = submission.firstDifference(from: existing) {
+                    throw HotlineError.submissionConflict(id: existing.id, field: field)
+                }
                 return SubmitResult(ticket: existing, created: false,
                                     possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [], notices: [])
             }

@@ -49,17 +49,17 @@ public struct JournalLogHandler: LogHandler {
         return name
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    /// Writes one entry.
+    public func log(event: LogEvent) {
         var fields = [
-            "MESSAGE=\(message)",
-            "PRIORITY=\(Self.priority(level))",
+            "MESSAGE=\(event.message)",
+            "PRIORITY=\(Self.priority(event.level))",
             "SYSLOG_IDENTIFIER=\(identifier)",
-            "CODE_FILE=\(file)",
-            "CODE_LINE=\(line)",
-            "CODE_FUNC=\(function)",
+            "CODE_FILE=\(event.file)",
+            "CODE_LINE=\(event.line)",
+            "CODE_FUNC=\(event.function)",
         ]
-        let all = metadata.merging(explicit ?? [:]) { _, new in new }
+        let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for (key, value) in all.sorted(by: { $0.key < $1.key }) {
             guard let name = Self.fieldName(key) else { continue }
             fields.append("\(name)=\(value)")

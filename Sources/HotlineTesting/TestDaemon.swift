@@ -86,7 +86,7 @@ public final class TestDaemon: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuildProducts.hotlined)
         process.arguments = ["--config", configPath, "--socket", socket, "--database", database] + extraArguments
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardError = log

@@ -33,7 +33,7 @@ struct Daemon {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--config", config, "--socket", socket, "--database", database, "--log-level", "notice"]
-        FileManager.default.createFile(atPath: directory + "/hotlined.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/hotlined.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: directory + "/hotlined.log")
         try process.run()
         try waitForSocket(socket, process)

@@ -3,26 +3,32 @@ import Foundation
 import HotlineClient
 import Varlink
 
-/// A period given as `--month YYYY-MM` or as `--from`/`--to`.
+/// A period given as `--month YYYY-MM` or as `--from`/`--to`; the current month in the
+/// centre's time zone when neither is given.
 struct PeriodOptions: ParsableArguments {
-    @Option(help: "A calendar month, YYYY-MM, in the centre's time zone.") var month: String?
+    @Option(help: "A calendar month, YYYY-MM, in the centre's time zone (default: this month).") var month: String?
     @Option(help: "The first instant (RFC 3339), with --to.") var from: String?
     @Option(help: "The instant after the last (RFC 3339), with --from.") var to: String?
 
     func validate() throws {
         if month != nil, from != nil || to != nil { throw ValidationError("give --month or --from/--to, not both") }
-        if month == nil, from == nil || to == nil { throw ValidationError("give --month YYYY-MM, or both --from and --to") }
+        if (from == nil) != (to == nil) { throw ValidationError("give both --from and --to, or --month YYYY-MM") }
+        if let month { try validMonth(month) }
     }
 
     /// The Stats parameters.
-    func parameters(in timeZone: TimeZone) throws -> (from: String, to: String) {
-        if let month {
-            guard let period = MonthlyReport.period(of: month, in: timeZone) else {
-                throw ValidationError("--month \(month) is not a month; write YYYY-MM, e.g. 2026-11")
-            }
-            return period
-        }
-        return (from ?? "", to ?? "")
+    func parameters(in timeZone: TimeZone) -> (from: String, to: String) {
+        if let from, let to { return (from, to) }
+        let month = month ?? MonthlyReport.month(of: Date(), in: timeZone)
+        return MonthlyReport.period(of: month, in: timeZone) ?? ("", "")
+    }
+}
+
+/// Refuses a `--month` that is not `YYYY-MM` (during validation, so the subcommand's usage
+/// is shown).
+func validMonth(_ month: String) throws {
+    guard MonthlyReport.period(of: month, in: TimeZone(identifier: "UTC")!) != nil else {
+        throw ValidationError("--month \(month) is not a month; write YYYY-MM, e.g. 2026-11")
     }
 }
 
@@ -35,7 +41,7 @@ struct Stats: ParsableCommand {
     @OptionGroup var period: PeriodOptions
 
     func run() throws {
-        let (from, to) = try period.parameters(in: global.site.timeZone)
+        let (from, to) = period.parameters(in: global.site.timeZone)
         let reply = try Client(options: global).call("org.hotline.Dispatch.Stats", ["from": .string(from), "to": .string(to)])
         guard !global.json else { return }
         print(global.text.stats(reply["units"]?.arrayValue ?? [], total: reply["total"] ?? .object([:])), terminator: "")
@@ -56,6 +62,8 @@ struct Report: ParsableCommand {
         case html, csv
     }
 
+    func validate() throws { try validMonth(month) }
+
     func run() throws {
         let site = global.site
         guard let (from, to) = MonthlyReport.period(of: month, in: site.timeZone) else {
@@ -71,7 +79,7 @@ struct Report: ParsableCommand {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                Client.fail("cannot write \(output): \(error.localizedDescription)", status: 73)
+                Client.fail("cannot write \(output): \(error.localizedDescription)", status: ExitStatus.cannotCreate)
             }
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } else {

@@ -109,9 +109,10 @@ struct Status: ParsableCommand {
         let uptime = TimeText.span(Double(reply["uptimeSeconds"]?.intValue ?? 0))
         print("hotlined \(reply["version"]?.plainText ?? "?"), up \(uptime)")
         let overdue = reply["overdue"]?.intValue ?? 0, callbacks = reply["callbacksDue"]?.intValue ?? 0
+        let callbacksDue = "\(callbacks) callback\(callbacks == 1 ? "" : "s") due"
         print("\(reply["open"]?.plainText ?? "?") open, \(reply["pending"]?.plainText ?? "?") pending, "
               + (overdue > 0 ? style.red("\(overdue) overdue") : "0 overdue") + ", "
-              + (callbacks > 0 ? style.yellow("\(callbacks) callbacks due") : "0 callbacks due"))
+              + (callbacks > 0 ? style.yellow(callbacksDue) : callbacksDue))
     }
 }
 

@@ -29,6 +29,27 @@ struct ConfigurationLoaderTests {
         #expect(config.calendar.timeZone.identifier == "Asia/Shanghai")
     }
 
+    @Test("The groups a machine lacks are named in one warning")
+    func missingGroupsWarnOnce() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/hotlined.toml")
+        let warnings = Box()
+        let config = try ConfigurationLoader(resolveGroup: { _ in nil }, warn: { warnings.lines.append($0) }).load(path: url.path)
+        #expect(warnings.lines.count == 1)
+        let line = try #require(warnings.lines.first)
+        #expect(line.contains("\(config.units.count + 2) groups do not exist"))
+        for unit in config.units { #expect(line.contains("\"unit-\(unit.id)\" (unit[")) }
+        #expect(line.contains("\"hotline-op\" (roles.operators.groups)") && line.contains("\"hotline-sup\""))
+        var none: [String] = []
+        _ = try ConfigurationLoader(resolveGroup: { _ in 7 }, warn: { none.append($0) }).load(path: url.path)
+        #expect(none.isEmpty)
+    }
+
+    /// Collects what a loader's `warn` receives.
+    final class Box: @unchecked Sendable {
+        var lines: [String] = []
+    }
+
     @Test("An empty file gives the contract's defaults")
     func defaults() throws {
         let config = try loader.parse("", file: "empty.toml")

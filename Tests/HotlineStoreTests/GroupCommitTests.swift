@@ -43,7 +43,7 @@ struct GroupCommitTests {
                 ids.insert(id)
             case .failure(let error):
                 #expect(n % 10 == 0)
-                #expect(error as? HotlineError == .submissionConflict(id: first.ticket.id))
+                #expect(error as? HotlineError == .submissionConflict(id: first.ticket.id, field: "content"))
             }
         }
         #expect(ids.count == 180)

@@ -63,8 +63,18 @@ struct TicketStoreTests {
         #expect(again.ticket == first.ticket)
         var changed = s
         changed.content = "停电"
-        await #expect(throws: HotlineError.submissionConflict(id: first.ticket.id)) {
+        await #expect(throws: HotlineError.submissionConflict(id: first.ticket.id, field: "content")) {
             try await f.store.submit(changed, lifecycle: f.lifecycle, by: admin, at: noon)
+        }
+        // The same words with another name, title or district: the field that differs is named.
+        for (field, change) in [("citizen.name", { (s: inout Submission) in s.citizen.name = "李四" }),
+                                ("title", { (s: inout Submission) in s.title = "停水" }),
+                                ("location.district", { (s: inout Submission) in s.location.district = "岳阳楼区" })] {
+            var other = s
+            change(&other)
+            await #expect(throws: HotlineError.submissionConflict(id: first.ticket.id, field: field)) {
+                try await f.store.submit(other, lifecycle: f.lifecycle, by: admin, at: noon)
+            }
         }
         let other = Submission(channel: .hotline, submissionId: "m-9", content: "停电")
         #expect(try await f.store.submit(other, lifecycle: f.lifecycle, by: admin, at: noon).created)

@@ -183,11 +183,40 @@ struct CommandLineTests {
         _ = try submitted(daemon, "s-1")
         let status = try ctl(daemon, .stranger, ["status"])
         #expect(status.status == 0 && status.stdout.contains("1 open, 0 pending, 0 overdue, 0 callbacks due"), "\(status.stdout)")
+        #expect(!status.stdout.split(separator: "\n").contains { $0.hasSuffix(" ") })
         let info = try ctl(daemon, nil, ["info"])
         #expect(info.stdout.contains("interfaces: org.varlink.service, org.hotline.Dispatch"))
         let gone = try ProcessResult.run(BuildProducts.hotlinectl, ["--socket", daemon.directory + "/nothing.sock", "status"])
         #expect(gone.status == Exit.unreachable)
         #expect(gone.stderr.contains(daemon.directory + "/nothing.sock") && gone.stderr.contains("systemctl status hotlined.socket"))
+    }
+
+    @Test("Mistakes are named: the unknown command, the differing field, the values allowed, the request text, the month")
+    func namedMistakes() throws {
+        let daemon = try startedDaemon()
+        let unknown = try ctl(daemon, .operator, ["frobnicate"])
+        #expect(unknown.status == Exit.usage && unknown.stderr.contains("unknown command 'frobnicate'") && unknown.stderr.contains("submit"),
+                "\(unknown.stderr)")
+        let first = try ctl(daemon, .operator, ["submit", "--submission-id", "k-1", "停水", "--name", "张三", "--district", "岳阳楼区"])
+        #expect(first.status == 0)
+        for (options, field) in [(["--name", "李四", "--district", "岳阳楼区"], "--name"), (["--name", "张三", "--district", "君山区"], "--district"),
+                                 (["--name", "张三", "--district", "岳阳楼区", "--title", "停水"], "--title")] {
+            let again = try ctl(daemon, .operator, ["submit", "--submission-id", "k-1", "停水"] + options)
+            #expect(again.status == Exit.conflict && again.stderr.contains("with a different \(field);"), "\(again.stderr)")
+        }
+        let priority = try ctl(daemon, .operator, ["submit", "--submission-id", "k-2", "停水", "--priority", "high"])
+        #expect(priority.status == Exit.usage && priority.stderr.contains("--priority; it takes normal or urgent"), "\(priority.stderr)")
+        let empty = try ctl(daemon, .operator, ["submit", "--submission-id", "k-3", ""])
+        #expect(empty.status == Exit.usage && empty.stderr.contains("refused the value of the request text") && !empty.stderr.contains("--content"),
+                "\(empty.stderr)")
+        let month = try ctl(daemon, .supervisor, ["stats", "--month", "2026-13"])
+        #expect(month.status == Exit.usage && month.stderr.contains("2026-13 is not a month") && month.stderr.contains("Usage: hotlinectl stats"),
+                "\(month.stderr)")
+        // Without --month: this month in the centre's zone.
+        let now = try ctl(daemon, .supervisor, ["--json", "stats"])
+        #expect(now.status == 0 && now.stdout.contains("\"total\""), "\(now.stderr)")
+        let unwritable = try ctl(daemon, .supervisor, ["report", "--month", "2026-10", "--output", daemon.directory + "/missing/dir/r.html"])
+        #expect(unwritable.status == 73, "\(unwritable.stderr)")
     }
 
     @Test("stats for supervisors (a unit gets its own row); the HTML report's numbers equal Stats")

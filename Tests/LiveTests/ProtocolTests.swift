@@ -140,7 +140,7 @@ struct ProtocolTests {
         changed["content"] = "另一封信"
         let conflict = try daemon.call("org.hotline.Dispatch.Submit", changed)
         #expect(conflict.error == "org.hotline.Dispatch.SubmissionConflict")
-        #expect(conflict.parameters["id"] == first.parameters["ticket"]?["id"])
+        #expect(conflict.parameters["id"] == first.parameters["ticket"]?["id"] && conflict.parameters["field"] == "content")
         #expect(try daemon.call("org.hotline.Dispatch.Status").parameters["open"] == 1)
     }
 
