@@ -21,20 +21,20 @@ public enum DisplayWidth {
 
     private static func isWide(_ v: UInt32) -> Bool {
         switch v {
-        case 0x1100...0x115F,          // Hangul Jamo initials
-             0x2E80...0x303E,          // CJK radicals, Kangxi, CJK symbols and punctuation
-             0x3041...0x33FF,          // Hiragana, Katakana, Bopomofo, CJK compatibility
-             0x3400...0x4DBF,          // CJK extension A
-             0x4E00...0x9FFF,          // CJK unified ideographs
-             0xA000...0xA4CF,          // Yi
-             0xAC00...0xD7A3,          // Hangul syllables
-             0xF900...0xFAFF,          // CJK compatibility ideographs
-             0xFE30...0xFE4F,          // CJK compatibility forms
-             0xFF00...0xFF60,          // fullwidth forms
-             0xFFE0...0xFFE6,          // fullwidth signs
-             0x1F300...0x1F64F,        // pictographs, emoticons
-             0x1F900...0x1F9FF,        // supplemental symbols and pictographs
-             0x20000...0x3FFFD:        // CJK extensions B and later
+        case 0x1100...0x115F,  // Hangul Jamo initials
+            0x2E80...0x303E,  // CJK radicals, Kangxi, CJK symbols and punctuation
+            0x3041...0x33FF,  // Hiragana, Katakana, Bopomofo, CJK compatibility
+            0x3400...0x4DBF,  // CJK extension A
+            0x4E00...0x9FFF,  // CJK unified ideographs
+            0xA000...0xA4CF,  // Yi
+            0xAC00...0xD7A3,  // Hangul syllables
+            0xF900...0xFAFF,  // CJK compatibility ideographs
+            0xFE30...0xFE4F,  // CJK compatibility forms
+            0xFF00...0xFF60,  // fullwidth forms
+            0xFFE0...0xFFE6,  // fullwidth signs
+            0x1F300...0x1F64F,  // pictographs, emoticons
+            0x1F900...0x1F9FF,  // supplemental symbols and pictographs
+            0x20000...0x3FFFD:  // CJK extensions B and later
             return true
         default:
             return false

@@ -20,7 +20,8 @@ public struct ErrorSentence: Sendable, Hashable {
             self.text = "no ticket \(text("id")) (or not one your unit handles); check the id, e.g. hotlinectl list"
             status = ExitStatus.notFound
         case "NoSuchUnit":
-            self.text = "no unit \(text("unit")) is configured; use a unit id from the [[unit]] entries of hotlined.toml"
+            self.text =
+                "no unit \(text("unit")) is configured; use a unit id from the [[unit]] entries of hotlined.toml"
             status = ExitStatus.notFound
         case "InvalidTransition":
             let statusName = text("status")
@@ -28,7 +29,8 @@ public struct ErrorSentence: Sendable, Hashable {
                 let allowed = TicketStatus.allCases.filter { Lifecycle.allowedStatuses(for: operation).contains($0) }
                 let list = Self.orList(allowed.map(\.rawValue))
                 let article = list.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-                self.text = "ticket \(text("id")) is \(statusName); only \(article) \(list) ticket can \(Self.action(operation))"
+                self.text =
+                    "ticket \(text("id")) is \(statusName); only \(article) \(list) ticket can \(Self.action(operation))"
                 if member == "DecideExtension" { self.text += ", and only while an extension is pending" }
                 if member == "Merge" { self.text += " (and never into itself or a closed ticket)" }
             } else {
@@ -36,12 +38,16 @@ public struct ErrorSentence: Sendable, Hashable {
             }
             status = ExitStatus.conflict
         case "SubmissionConflict":
-            let field = parameters["field"]?.stringValue.map { "a different \(Self.argument($0, of: member))" } ?? "different content"
-            self.text = "this submission id was already used for ticket \(text("id")) with \(field); "
+            let field =
+                parameters["field"]?.stringValue.map { "a different \(Self.argument($0, of: member))" }
+                ?? "different content"
+            self.text =
+                "this submission id was already used for ticket \(text("id")) with \(field); "
                 + "give a new --submission-id for a new request (the same content repeats the old one)"
             status = ExitStatus.conflict
         case "PermissionDenied":
-            self.text = "permission denied: uid \(uid) may not \(HotlineOperation(method: member).map(Self.verb) ?? member); "
+            self.text =
+                "permission denied: uid \(uid) may not \(HotlineOperation(method: member).map(Self.verb) ?? member); "
                 + "ask the administrator to give this account the right role in hotlined.toml"
             status = ExitStatus.permission
         case "InvalidParameter":
@@ -49,9 +55,11 @@ public struct ErrorSentence: Sendable, Hashable {
             if parameter == "message" {
                 self.text = "the daemon could not read the request (not valid JSON or too large)"
             } else if let allowed = Self.allowedValues[parameter] {
-                self.text = "the daemon refused the value of \(Self.argument(parameter, of: member)); it takes \(Self.orList(allowed))"
+                self.text =
+                    "the daemon refused the value of \(Self.argument(parameter, of: member)); it takes \(Self.orList(allowed))"
             } else {
-                self.text = "the daemon refused the value of \(Self.argument(parameter, of: member)) (empty, too long or malformed); "
+                self.text =
+                    "the daemon refused the value of \(Self.argument(parameter, of: member)) (empty, too long or malformed); "
                     + "the command's --help says what it takes"
             }
             status = ExitStatus.usage
@@ -59,11 +67,14 @@ public struct ErrorSentence: Sendable, Hashable {
             self.text = "nothing was stored: \(text("reason"))"
             status = ExitStatus.temporary
         case "MethodNotFound", "InterfaceNotFound":
-            self.text = "the daemon does not offer \(parameters["method"]?.stringValue ?? parameters["interface"]?.stringValue ?? method); "
+            self.text =
+                "the daemon does not offer \(parameters["method"]?.stringValue ?? parameters["interface"]?.stringValue ?? method); "
                 + "is hotlinectl newer than hotlined?"
             status = ExitStatus.notFound
         default:
-            let details = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " ")
+            let details = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(
+                separator: " "
+            )
             self.text = "\(name)\(details.isEmpty ? "" : " " + details)"
             status = ExitStatus.failed
         }
@@ -157,7 +168,8 @@ extension JSONValue {
         case .int(let i): String(i)
         case .double(let d): String(d)
         case .array(let items): items.map(\.plainText).joined(separator: ", ")
-        case .object(let fields): fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " ")
+        case .object(let fields):
+            fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plainText)" }.joined(separator: " ")
         }
     }
 }

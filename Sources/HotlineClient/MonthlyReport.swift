@@ -46,11 +46,13 @@ public struct MonthlyReport: Sendable {
     public static func period(of month: String, in timeZone: TimeZone) -> (from: String, to: String)? {
         let parts = month.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let number = Int(parts[1]),
-              (1...12).contains(number) else { return nil }
+            (1...12).contains(number)
+        else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         guard let start = calendar.date(from: DateComponents(year: year, month: number, day: 1)),
-              let end = calendar.date(byAdding: .month, value: 1, to: start) else { return nil }
+            let end = calendar.date(byAdding: .month, value: 1, to: start)
+        else { return nil }
         return (RFC3339.format(start, in: timeZone), RFC3339.format(end, in: timeZone))
     }
 
@@ -59,7 +61,8 @@ public struct MonthlyReport: Sendable {
     private static func cell(_ value: JSONValue?) -> String {
         switch value {
         case .int(let i)?: String(i)
-        case .double(let d)?: String(format: "%.4f", d).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+        case .double(let d)?:
+            String(format: "%.4f", d).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
         default: ""
         }
     }
@@ -70,13 +73,16 @@ public struct MonthlyReport: Sendable {
     /// Rates are fractions (0.95), empty when there was nothing to count.
     public func csv() -> String {
         func quoted(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         var lines = [(["rank", "unit", "name"] + Self.fields).joined(separator: ",")]
         for (index, stats) in units.enumerated() {
             let unit = stats["unit"]?.stringValue ?? ""
-            lines.append(([String(index + 1), quoted(unit), quoted(name(unit))] + Self.fields.map { Self.cell(stats[$0]) })
-                .joined(separator: ","))
+            lines.append(
+                ([String(index + 1), quoted(unit), quoted(name(unit))] + Self.fields.map { Self.cell(stats[$0]) })
+                    .joined(separator: ",")
+            )
         }
         lines.append((["", "total", ""] + Self.fields.map { Self.cell(total[$0]) }).joined(separator: ","))
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -106,37 +112,41 @@ public struct MonthlyReport: Sendable {
     /// The page.
     public func html() -> String {
         var page = """
-        <!DOCTYPE html>
-        <html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN">
-        <head>
-        <meta charset="utf-8" />
-        <title>12345 热线 \(Self.escape(month)) 月度考核</title>
-        <style>
-        body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; margin: 2em; color: #222; }
-        h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-        p.meta { color: #666; margin-top: 0; }
-        table { border-collapse: collapse; margin: 1.5em 0; font-size: 0.95em; }
-        th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; }
-        td.n { text-align: right; font-variant-numeric: tabular-nums; }
-        tr.total td { font-weight: bold; background: #f4f4f4; }
-        td.bad { color: #b00020; }
-        svg text { font-size: 13px; }
-        </style>
-        </head>
-        <body>
-        <h1>12345 热线 \(Self.escape(month)) 各单位考核</h1>
-        <p class="meta">生成于 \(Self.escape(generatedAt)) · 按受理时间统计 · 得分 = 响应率、解决率、满意率加权</p>
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN">
+            <head>
+            <meta charset="utf-8" />
+            <title>12345 热线 \(Self.escape(month)) 月度考核</title>
+            <style>
+            body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; margin: 2em; color: #222; }
+            h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+            p.meta { color: #666; margin-top: 0; }
+            table { border-collapse: collapse; margin: 1.5em 0; font-size: 0.95em; }
+            th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; }
+            td.n { text-align: right; font-variant-numeric: tabular-nums; }
+            tr.total td { font-weight: bold; background: #f4f4f4; }
+            td.bad { color: #b00020; }
+            svg text { font-size: 13px; }
+            </style>
+            </head>
+            <body>
+            <h1>12345 热线 \(Self.escape(month)) 各单位考核</h1>
+            <p class="meta">生成于 \(Self.escape(generatedAt)) · 按受理时间统计 · 得分 = 响应率、解决率、满意率加权</p>
 
-        """
+            """
         page += scoreChart() + rateChart()
         page += "<table id=\"figures\">\n<thead><tr><th>排名</th><th>单位</th>"
-        page += Self.fields.map { "<th data-field=\"\($0)\">\(Self.headings[$0] ?? $0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        page +=
+            Self.fields.map { "<th data-field=\"\($0)\">\(Self.headings[$0] ?? $0)</th>" }.joined()
+            + "</tr></thead>\n<tbody>\n"
         func row(_ stats: JSONValue, rank: String, unit: String, label: String, cssClass: String) -> String {
-            var cells = "<tr class=\"\(cssClass)\" data-unit=\"\(Self.escape(unit))\"><td class=\"n\">\(rank)</td><td>\(Self.escape(label))</td>"
+            var cells =
+                "<tr class=\"\(cssClass)\" data-unit=\"\(Self.escape(unit))\"><td class=\"n\">\(rank)</td><td>\(Self.escape(label))</td>"
             for field in Self.fields {
                 let raw = Self.cell(stats[field])
                 let bad = (field == "overdue" || field == "badRatings") && raw != "" && raw != "0"
-                cells += "<td class=\"n\(bad ? " bad" : "")\" data-field=\"\(field)\" data-value=\"\(raw)\">\(Self.shown(field, stats[field]))</td>"
+                cells +=
+                    "<td class=\"n\(bad ? " bad" : "")\" data-field=\"\(field)\" data-value=\"\(raw)\">\(Self.shown(field, stats[field]))</td>"
             }
             return cells + "</tr>\n"
         }
@@ -157,9 +167,12 @@ public struct MonthlyReport: Sendable {
 
     /// Horizontal bars of the scores (0–100), highest first.
     private func scoreChart() -> String {
-        let rowHeight = 26, left = 170, width = 420
+        let rowHeight = 26
+        let left = 170
+        let width = 420
         let height = units.count * rowHeight + 30
-        var svg = "<h2>得分</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"scores\" width=\"\(left + width + 70)\" height=\"\(height)\" role=\"img\">\n"
+        var svg =
+            "<h2>得分</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"scores\" width=\"\(left + width + 70)\" height=\"\(height)\" role=\"img\">\n"
         for (index, stats) in units.enumerated() {
             let score = stats["score"]?.numberValue ?? 0
             let y = index * rowHeight + 10
@@ -173,12 +186,19 @@ public struct MonthlyReport: Sendable {
 
     /// Grouped bars of the response, solved and satisfaction rates per unit.
     private func rateChart() -> String {
-        let rates = [("responseRate", "响应率", "#2a9d8f"), ("solvedRate", "解决率", "#e9c46a"), ("satisfactionRate", "满意率", "#e76f51")]
-        let group = 3 * 14 + 12, left = 170, width = 420
+        let rates = [
+            ("responseRate", "响应率", "#2a9d8f"), ("solvedRate", "解决率", "#e9c46a"),
+            ("satisfactionRate", "满意率", "#e76f51"),
+        ]
+        let group = 3 * 14 + 12
+        let left = 170
+        let width = 420
         let height = units.count * group + 50
-        var svg = "<h2>三率</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"rates\" width=\"\(left + width + 80)\" height=\"\(height)\" role=\"img\">\n"
+        var svg =
+            "<h2>三率</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"rates\" width=\"\(left + width + 80)\" height=\"\(height)\" role=\"img\">\n"
         for (index, (_, title, colour)) in rates.enumerated() {
-            svg += "<rect x=\"\(left + index * 110)\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(colour)\" /><text x=\"\(left + index * 110 + 16)\" y=\"15\">\(title)</text>"
+            svg +=
+                "<rect x=\"\(left + index * 110)\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(colour)\" /><text x=\"\(left + index * 110 + 16)\" y=\"15\">\(title)</text>"
         }
         svg += "\n"
         for (index, stats) in units.enumerated() {

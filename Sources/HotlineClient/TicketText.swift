@@ -58,10 +58,13 @@ public struct TicketText: Sendable {
             let deadline = Self.runningDeadline(of: ticket)
             var left = deadline.flatMap { TimeText.left(until: $0.time, now: now) } ?? ""
             if left.hasPrefix("overdue") { left = style.red(left) }
-            let title = ticket["title"]?.stringValue
-                ?? (ticket["content"]?.stringValue ?? "").split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            let title =
+                ticket["title"]?.stringValue
+                ?? (ticket["content"]?.stringValue ?? "").split(whereSeparator: \.isNewline).first.map(String.init)
+                ?? ""
             table.append([
-                ticket["id"]?.stringValue ?? "?", ticket["status"]?.stringValue ?? "?", unit(ticket["unit"]?.stringValue),
+                ticket["id"]?.stringValue ?? "?", ticket["status"]?.stringValue ?? "?",
+                unit(ticket["unit"]?.stringValue),
                 deadline.map { TimeText.local($0.time) } ?? "", left, flags(of: ticket), title,
             ])
         }
@@ -77,8 +80,13 @@ public struct TicketText: Sendable {
             return v.plainText
         }
         var lines: [(String, String)] = []
-        lines.append(("ticket", ["\(value("id") ?? "?")", value("status") ?? "?", flags(of: ticket)].filter { !$0.isEmpty }
-            .joined(separator: "  ")))
+        lines.append(
+            (
+                "ticket",
+                ["\(value("id") ?? "?")", value("status") ?? "?", flags(of: ticket)].filter { !$0.isEmpty }
+                    .joined(separator: "  ")
+            )
+        )
         lines.append(("channel", "\(value("channel") ?? "?")  submission \(value("submissionId") ?? "?")"))
         if let title = value("title") { lines.append(("title", title)) }
         if let category = value("category") { lines.append(("category", category)) }
@@ -91,8 +99,10 @@ public struct TicketText: Sendable {
         let place = [ticket["location"]?["district"], ticket["location"]?["address"]].compactMap { $0?.stringValue }
         if !place.isEmpty { lines.append(("location", place.joined(separator: " "))) }
         if let received = value("receivedAt") { lines.append(("received", TimeText.local(received))) }
-        for (key, label) in [("claimBy", "claim by"), ("dueBy", "due by"), ("phaseDueBy", "phase report by"),
-                             ("callbackBy", "call back by"), ("ratingBy", "rating by"), ("extensionUntil", "extension to")] {
+        for (key, label) in [
+            ("claimBy", "claim by"), ("dueBy", "due by"), ("phaseDueBy", "phase report by"),
+            ("callbackBy", "call back by"), ("ratingBy", "rating by"), ("extensionUntil", "extension to"),
+        ] {
             guard let time = value(key) else { continue }
             var text = TimeText.local(time)
             if Self.runningDeadline(of: ticket)?.time == time, let left = TimeText.left(until: time, now: now) {
@@ -101,15 +111,27 @@ public struct TicketText: Sendable {
             lines.append((label, text))
         }
         if let rating = value("rating") {
-            lines.append(("rating", rating + (ticket["solved"]?.boolValue == true ? ", solved" : ticket["solved"]?.boolValue == false ? ", not solved" : "")))
+            lines.append(
+                (
+                    "rating",
+                    rating
+                        + (ticket["solved"]?.boolValue == true
+                            ? ", solved" : ticket["solved"]?.boolValue == false ? ", not solved" : "")
+                )
+            )
         }
-        if let closedAs = value("closedAs") { lines.append(("closed as", closedAs + (value("duplicateOf").map { " of \($0)" } ?? ""))) }
+        if let closedAs = value("closedAs") {
+            lines.append(("closed as", closedAs + (value("duplicateOf").map { " of \($0)" } ?? "")))
+        }
         let labelWidth = lines.map(\.0.displayWidth).max() ?? 0
-        var text = lines.map { label, value in
-            style.dim(label + String(repeating: " ", count: labelWidth - label.displayWidth)) + "  " + value
-        }.joined(separator: "\n") + "\n"
+        var text =
+            lines.map { label, value in
+                style.dim(label + String(repeating: " ", count: labelWidth - label.displayWidth)) + "  " + value
+            }.joined(separator: "\n") + "\n"
         text += "\n" + (ticket["content"]?.stringValue ?? "") + "\n\n"
-        var history = TextTable(columns: [.init("AT"), .init("EVENT"), .init("BY"), .init("UNIT"), .init("NOTE", maximumWidth: 60)])
+        var history = TextTable(columns: [
+            .init("AT"), .init("EVENT"), .init("BY"), .init("UNIT"), .init("NOTE", maximumWidth: 60),
+        ])
         for event in events {
             let by = "\(event["role"]?.stringValue ?? "?") \(event["actorUid"]?.plainText ?? "")"
             history.append([
@@ -150,9 +172,11 @@ public struct TicketText: Sendable {
     /// `stats`: the ranking, then the total.
     public func stats(_ units: [JSONValue], total: JSONValue) -> String {
         var table = TextTable(columns: [
-            .init("RANK", .right), .init("UNIT", maximumWidth: 28), .init("DISPATCHED", .right), .init("RESPONSE", .right),
+            .init("RANK", .right), .init("UNIT", maximumWidth: 28), .init("DISPATCHED", .right),
+            .init("RESPONSE", .right),
             .init("ON TIME", .right), .init("SOLVED", .right), .init("SATISFIED", .right), .init("BAD", .right),
-            .init("CALLED BACK", .right), .init("OVERDUE", .right), .init("RETURNED", .right), .init("EXTENDED", .right),
+            .init("CALLED BACK", .right), .init("OVERDUE", .right), .init("RETURNED", .right),
+            .init("EXTENDED", .right),
             .init("SCORE", .right),
         ])
         func row(_ stats: JSONValue, rank: String) -> [String] {
@@ -160,7 +184,8 @@ public struct TicketText: Sendable {
             let overdue = count("overdue")
             return [
                 rank, rank.isEmpty ? style.bold("total") : unit(stats["unit"]?.stringValue), count("dispatched"),
-                Self.percent(stats["responseRate"]), Self.percent(stats["onTimeRate"]), Self.percent(stats["solvedRate"]),
+                Self.percent(stats["responseRate"]), Self.percent(stats["onTimeRate"]),
+                Self.percent(stats["solvedRate"]),
                 Self.percent(stats["satisfactionRate"]), count("badRatings"), Self.percent(stats["callbackRate"]),
                 overdue == "0" ? overdue : style.red(overdue), count("returned"), count("extended"),
                 Self.score(stats["score"]),

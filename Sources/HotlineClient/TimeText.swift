@@ -23,7 +23,9 @@ public enum TimeText {
     public static func span(_ seconds: TimeInterval) -> String {
         let minutes = Int(seconds / 60)
         if minutes < 1 { return "<1 min" }
-        let days = minutes / 1440, hours = (minutes % 1440) / 60, rest = minutes % 60
+        let days = minutes / 1440
+        let hours = (minutes % 1440) / 60
+        let rest = minutes % 60
         if days > 0 { return hours > 0 ? "\(days) d \(hours) h" : "\(days) d" }
         if hours > 0 { return rest > 0 ? "\(hours) h \(rest) min" : "\(hours) h" }
         return "\(rest) min"

@@ -39,8 +39,19 @@ public struct DeadlineCheck: Sendable, Hashable {
     public var resolveOverdue: Bool
 
     /// Creates a check.
-    public init(ticketID: String, kind: DeadlineKind, stage: Stage, due: Date, channel: SubmissionChannel, unit: String?,
-                coUnits: [String], receivedAt: Date, replied: Bool, unitOverdue: Bool = false, resolveOverdue: Bool = false) {
+    public init(
+        ticketID: String,
+        kind: DeadlineKind,
+        stage: Stage,
+        due: Date,
+        channel: SubmissionChannel,
+        unit: String?,
+        coUnits: [String],
+        receivedAt: Date,
+        replied: Bool,
+        unitOverdue: Bool = false,
+        resolveOverdue: Bool = false
+    ) {
         self.ticketID = ticketID
         self.kind = kind
         self.stage = stage
@@ -58,9 +69,19 @@ public struct DeadlineCheck: Sendable, Hashable {
     /// rating window, which only closes) and the passing of the due time.
     public static func checks(for deadline: Deadline, of ticket: Ticket) -> [DeadlineCheck] {
         func check(_ stage: Stage) -> DeadlineCheck {
-            DeadlineCheck(ticketID: ticket.id, kind: deadline.kind, stage: stage, due: deadline.due, channel: ticket.channel,
-                          unit: ticket.unit, coUnits: ticket.coUnits, receivedAt: ticket.receivedAt, replied: ticket.repliedAt != nil,
-                          unitOverdue: ticket.unitOverdue, resolveOverdue: ticket.resolveOverdue)
+            DeadlineCheck(
+                ticketID: ticket.id,
+                kind: deadline.kind,
+                stage: stage,
+                due: deadline.due,
+                channel: ticket.channel,
+                unit: ticket.unit,
+                coUnits: ticket.coUnits,
+                receivedAt: ticket.receivedAt,
+                replied: ticket.repliedAt != nil,
+                unitOverdue: ticket.unitOverdue,
+                resolveOverdue: ticket.resolveOverdue
+            )
         }
         return deadline.kind == .rating ? [check(.due)] : [check(.warn), check(.due)]
     }

@@ -23,7 +23,8 @@ extension HotlineError: CustomStringConvertible {
         case .noSuchTicket(let id): "no ticket \(id)"
         case .noSuchUnit(let unit): "no unit \(unit) is configured"
         case .invalidTransition(let id, let status): "ticket \(id) is \(status.rawValue); this method does not apply"
-        case .submissionConflict(let id, let field): "the submission id was already used for ticket \(id) with a different \(field)"
+        case .submissionConflict(let id, let field):
+            "the submission id was already used for ticket \(id) with a different \(field)"
         case .permissionDenied: "permission denied"
         case .invalidParameter(let parameter, let reason): "invalid parameter \(parameter): \(reason)"
         }

@@ -44,7 +44,9 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     case setTime
 
     /// Operations a unit member performs on its own unit's tickets.
-    static let unitWork: Set<HotlineOperation> = [.claim, .progress, .return, .requestExtension, .explainOverdue, .reply]
+    static let unitWork: Set<HotlineOperation> = [
+        .claim, .progress, .return, .requestExtension, .explainOverdue, .reply,
+    ]
     /// Operations of the hotline centre's operators.
     static let operatorWork: Set<HotlineOperation> = [.submit, .dispatch, .merge, .rate, .callback]
     /// Operations of supervisors on top of the operators'.

@@ -36,22 +36,55 @@ public struct Lifecycle: Sendable {
     /// dispatches it straight to its unit; otherwise it waits as `pending`.
     public func submit(_ submission: Submission, id: String, by caller: Caller, at now: Date) -> Transition {
         var ticket = Ticket(
-            id: id, channel: submission.channel, submissionId: submission.submissionId,
-            priority: submission.priority, category: submission.category, title: submission.title,
-            content: submission.content, citizen: submission.citizen, location: submission.location,
-            receivedAt: submission.receivedAt ?? now, deadline: submission.deadline
+            id: id,
+            channel: submission.channel,
+            submissionId: submission.submissionId,
+            priority: submission.priority,
+            category: submission.category,
+            title: submission.title,
+            content: submission.content,
+            citizen: submission.citizen,
+            location: submission.location,
+            receivedAt: submission.receivedAt ?? now,
+            deadline: submission.deadline
         )
-        var events = [TicketEvent(at: now, kind: .submitted, actorUid: caller.uid, role: caller.role.kind,
-                                  unit: caller.role.unitID, note: submission.channel.rawValue)]
+        var events = [
+            TicketEvent(
+                at: now,
+                kind: .submitted,
+                actorUid: caller.uid,
+                role: caller.role.kind,
+                unit: caller.role.unitID,
+                note: submission.channel.rawValue
+            )
+        ]
         if let route = configuration.router.route(for: ticket) {
             dispatch(&ticket, to: route.unit, coUnits: route.coUnits, route: route, at: now)
-            events.append(TicketEvent(at: now, kind: .dispatched, actorUid: caller.uid, role: caller.role.kind,
-                                      unit: route.unit, note: "routed"))
-            return Transition(ticket: ticket, events: events,
-                              notices: [Notice(at: now, kind: .dispatched, ticketID: id, unit: route.unit, coUnits: route.coUnits)])
+            events.append(
+                TicketEvent(
+                    at: now,
+                    kind: .dispatched,
+                    actorUid: caller.uid,
+                    role: caller.role.kind,
+                    unit: route.unit,
+                    note: "routed"
+                )
+            )
+            return Transition(
+                ticket: ticket,
+                events: events,
+                notices: [Notice(at: now, kind: .dispatched, ticketID: id, unit: route.unit, coUnits: route.coUnits)]
+            )
         }
-        events.append(TicketEvent(at: now, kind: .queued, actorUid: caller.uid, role: caller.role.kind,
-                                  note: "no route matched"))
+        events.append(
+            TicketEvent(
+                at: now,
+                kind: .queued,
+                actorUid: caller.uid,
+                role: caller.role.kind,
+                note: "no route matched"
+            )
+        )
         return Transition(ticket: ticket, events: events)
     }
 
@@ -64,7 +97,12 @@ public struct Lifecycle: Sendable {
     /// only the lead unit claims, returns, extends, explains and replies (`permissionDenied`);
     /// the ticket's status allows it (`invalidTransition`); the parameters make sense
     /// (`invalidParameter`, `noSuchUnit`).
-    public func apply(_ command: TicketCommand, to ticket: Ticket, by caller: Caller, at now: Date) throws(HotlineError) -> Transition {
+    public func apply(
+        _ command: TicketCommand,
+        to ticket: Ticket,
+        by caller: Caller,
+        at now: Date
+    ) throws(HotlineError) -> Transition {
         let operation = command.operation
         guard caller.role.may(operation) else { throw .permissionDenied }
         if let unit = caller.role.unitID {
@@ -190,7 +228,9 @@ public struct Lifecycle: Sendable {
                 next.calledBack = false
                 next.callbackAttempts = 0
                 next.callbackBy = configuration.calendar.deadline(after: now, adding: configuration.sla.callback)
-                notices.append(Notice(at: now, kind: .badRating, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits))
+                notices.append(
+                    Notice(at: now, kind: .badRating, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits)
+                )
             } else {
                 close(&next, as: .rated, at: now)
             }
@@ -206,7 +246,9 @@ public struct Lifecycle: Sendable {
                 next.calledBack = true
                 next.rectified = true
                 next.reopenedAt = now
-                notices.append(Notice(at: now, kind: .reopened, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits))
+                notices.append(
+                    Notice(at: now, kind: .reopened, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits)
+                )
                 next.callbackBy = nil
                 next.dueBy = configuration.calendar.deadline(after: now, adding: configuration.sla.rectify)
                 next.longTerm = false
@@ -245,10 +287,20 @@ public struct Lifecycle: Sendable {
             eventUnit = ticket.unit
         }
 
-        var events = [TicketEvent(at: now, kind: kind, actorUid: caller.uid, role: caller.role.kind, unit: eventUnit, note: note)]
+        var events = [
+            TicketEvent(at: now, kind: kind, actorUid: caller.uid, role: caller.role.kind, unit: eventUnit, note: note)
+        ]
         if next.status == .closed && ticket.status != .closed {
-            events.append(TicketEvent(at: now, kind: .closed, actorUid: caller.uid, role: caller.role.kind,
-                                      unit: ticket.unit, note: next.closedAs?.rawValue))
+            events.append(
+                TicketEvent(
+                    at: now,
+                    kind: .closed,
+                    actorUid: caller.uid,
+                    role: caller.role.kind,
+                    unit: ticket.unit,
+                    note: next.closedAs?.rawValue
+                )
+            )
         }
         return Transition(ticket: next, events: events, notices: notices)
     }

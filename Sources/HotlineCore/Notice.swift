@@ -33,7 +33,14 @@ public struct Notice: Sendable, Hashable {
     public var deadline: DeadlineKind?
 
     /// Creates a notice.
-    public init(at: Date, kind: Kind, ticketID: String, unit: String?, coUnits: [String] = [], deadline: DeadlineKind? = nil) {
+    public init(
+        at: Date,
+        kind: Kind,
+        ticketID: String,
+        unit: String?,
+        coUnits: [String] = [],
+        deadline: DeadlineKind? = nil
+    ) {
         self.at = at
         self.kind = kind
         self.ticketID = ticketID

@@ -16,8 +16,15 @@ public struct Route: Sendable, Hashable {
     public var claim: SLADuration?
 
     /// Creates a route.
-    public init(unit: String, category: String? = nil, keywords: [String] = [], district: String? = nil,
-                coUnits: [String] = [], resolve: SLADuration? = nil, claim: SLADuration? = nil) {
+    public init(
+        unit: String,
+        category: String? = nil,
+        keywords: [String] = [],
+        district: String? = nil,
+        coUnits: [String] = [],
+        resolve: SLADuration? = nil,
+        claim: SLADuration? = nil
+    ) {
         self.unit = unit
         self.category = category
         self.keywords = keywords

@@ -12,7 +12,12 @@ public struct Router: Sendable, Hashable {
     /// The first route that matches the ticket, if any.
     public func route(for ticket: Ticket) -> Route? {
         routes.first {
-            $0.matches(category: ticket.category, title: ticket.title, content: ticket.content, district: ticket.location.district)
+            $0.matches(
+                category: ticket.category,
+                title: ticket.title,
+                content: ticket.content,
+                district: ticket.location.district
+            )
         }
     }
 }

@@ -39,20 +39,54 @@ public struct SLAClock: Sendable {
                 next.closedAs = .unrated
                 next.closedAt = now
                 next.ratingBy = nil
-                events.append(TicketEvent(at: now, kind: .closed, actorUid: 0, role: .system, unit: ticket.unit, note: ClosedAs.unrated.rawValue))
+                events.append(
+                    TicketEvent(
+                        at: now,
+                        kind: .closed,
+                        actorUid: 0,
+                        role: .system,
+                        unit: ticket.unit,
+                        note: ClosedAs.unrated.rawValue
+                    )
+                )
             } else {
                 next.overdue = true
                 if deadline.kind.isUnits { next.unitOverdue = true }
                 if deadline.kind == .resolve { next.resolveOverdue = true }
                 if deadline.kind == .claim { next.claimOverdue = true }
-                events.append(TicketEvent(at: now, kind: .overdue, actorUid: 0, role: .system, unit: unit, note: deadline.kind.rawValue))
-                notices.append(Notice(at: now, kind: .overdue, ticketID: ticket.id, unit: unit,
-                                      coUnits: deadline.kind == .callback ? [] : ticket.coUnits, deadline: deadline.kind))
+                events.append(
+                    TicketEvent(
+                        at: now,
+                        kind: .overdue,
+                        actorUid: 0,
+                        role: .system,
+                        unit: unit,
+                        note: deadline.kind.rawValue
+                    )
+                )
+                notices.append(
+                    Notice(
+                        at: now,
+                        kind: .overdue,
+                        ticketID: ticket.id,
+                        unit: unit,
+                        coUnits: deadline.kind == .callback ? [] : ticket.coUnits,
+                        deadline: deadline.kind
+                    )
+                )
             }
         } else if now >= deadline.warnAt, deadline.state == .open, deadline.kind != .rating {
             after.state = .warned
-            notices.append(Notice(at: now, kind: deadline.kind == .callback ? .callbackDue : .dueSoon, ticketID: ticket.id,
-                                  unit: unit, coUnits: deadline.kind == .callback ? [] : ticket.coUnits, deadline: deadline.kind))
+            notices.append(
+                Notice(
+                    at: now,
+                    kind: deadline.kind == .callback ? .callbackDue : .dueSoon,
+                    ticketID: ticket.id,
+                    unit: unit,
+                    coUnits: deadline.kind == .callback ? [] : ticket.coUnits,
+                    deadline: deadline.kind
+                )
+            )
         }
         return Outcome(ticket: next, deadline: after, events: events, notices: notices)
     }
@@ -69,11 +103,24 @@ public struct SLAClock: Sendable {
         let coUnits = centre ? [] : check.coUnits
         switch check.stage {
         case .due:
-            return Notice(at: now, kind: .overdue, ticketID: check.ticketID, unit: unit, coUnits: coUnits, deadline: check.kind)
+            return Notice(
+                at: now,
+                kind: .overdue,
+                ticketID: check.ticketID,
+                unit: unit,
+                coUnits: coUnits,
+                deadline: check.kind
+            )
         case .warn:
             guard now <= check.due else { return nil }
-            return Notice(at: now, kind: centre ? .callbackDue : .dueSoon, ticketID: check.ticketID, unit: unit,
-                          coUnits: coUnits, deadline: check.kind)
+            return Notice(
+                at: now,
+                kind: centre ? .callbackDue : .dueSoon,
+                ticketID: check.ticketID,
+                unit: unit,
+                coUnits: coUnits,
+                deadline: check.kind
+            )
         }
     }
 }

@@ -24,9 +24,18 @@ public struct Submission: Sendable, Hashable {
     public var deadline: Date?
 
     /// Creates a submission.
-    public init(channel: SubmissionChannel, submissionId: String, content: String, title: String? = nil,
-                category: String? = nil, priority: Priority = .normal, citizen: Citizen = Citizen(),
-                location: Location = Location(), receivedAt: Date? = nil, deadline: Date? = nil) {
+    public init(
+        channel: SubmissionChannel,
+        submissionId: String,
+        content: String,
+        title: String? = nil,
+        category: String? = nil,
+        priority: Priority = .normal,
+        citizen: Citizen = Citizen(),
+        location: Location = Location(),
+        receivedAt: Date? = nil,
+        deadline: Date? = nil
+    ) {
         self.channel = channel
         self.submissionId = submissionId
         self.content = content
@@ -49,10 +58,13 @@ public struct Submission: Sendable, Hashable {
     /// what `ticket` was submitted with; nil when the submission repeats it.
     public func firstDifference(from ticket: Ticket) -> String? {
         let fields: [(String, Bool)] = [
-            ("content", ticket.content == content), ("title", ticket.title == title), ("category", ticket.category == category),
+            ("content", ticket.content == content), ("title", ticket.title == title),
+            ("category", ticket.category == category),
             ("priority", ticket.priority == priority), ("citizen.name", ticket.citizen.name == citizen.name),
-            ("citizen.phone", ticket.citizen.phone == citizen.phone), ("location.district", ticket.location.district == location.district),
-            ("location.address", ticket.location.address == location.address), ("deadline", ticket.deadline == deadline),
+            ("citizen.phone", ticket.citizen.phone == citizen.phone),
+            ("location.district", ticket.location.district == location.district),
+            ("location.address", ticket.location.address == location.address),
+            ("deadline", ticket.deadline == deadline),
             ("receivedAt", receivedAt.map { $0 == ticket.receivedAt } ?? true),
         ]
         return fields.first { !$0.1 }?.0

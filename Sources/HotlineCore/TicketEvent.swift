@@ -16,7 +16,14 @@ public struct TicketEvent: Sendable, Codable, Hashable {
     public var note: String?
 
     /// Creates an event.
-    public init(at: Date, kind: TicketEventKind, actorUid: UInt32, role: Role.Kind, unit: String? = nil, note: String? = nil) {
+    public init(
+        at: Date,
+        kind: TicketEventKind,
+        actorUid: UInt32,
+        role: Role.Kind,
+        unit: String? = nil,
+        note: String? = nil
+    ) {
         self.at = at
         self.kind = kind
         self.actorUid = actorUid

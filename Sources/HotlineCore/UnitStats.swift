@@ -88,8 +88,11 @@ public struct UnitStats: Sendable, Hashable {
     /// the weights of the unknown ones left out; nil when none is known (or the known ones
     /// weigh nothing).
     public func score(weights: StatsWeights) -> Double? {
-        let terms = [(responseRate, weights.response), (solvedRate, weights.solved), (satisfactionRate, weights.satisfaction)]
-        var sum = 0.0, weight = 0.0
+        let terms = [
+            (responseRate, weights.response), (solvedRate, weights.solved), (satisfactionRate, weights.satisfaction),
+        ]
+        var sum = 0.0
+        var weight = 0.0
         for case (let rate?, let w) in terms {
             sum += w * rate
             weight += w

@@ -53,7 +53,10 @@ public struct WorkCalendar: Sendable, Hashable {
     /// The instant at `time` on `date` in the calendar's zone.
     public func instant(on date: LocalDate, at time: TimeOfDay) -> Date {
         let local = TimeInterval(date.daysSinceEpoch) * 86400 + TimeInterval(time.minutes) * 60
-        let guess = Date(timeIntervalSince1970: local - TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: local))))
+        let guess = Date(
+            timeIntervalSince1970: local
+                - TimeInterval(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: local)))
+        )
         return Date(timeIntervalSince1970: local - TimeInterval(timeZone.secondsFromGMT(for: guess)))
     }
 

@@ -28,8 +28,16 @@ public struct CallHandler: Sendable {
     public let wakeClock: @Sendable (Date) -> Void
 
     /// Creates a handler.
-    public init(store: TicketStore, configuration: ConfigurationBox, clock: DaemonClock, logger: Logger,
-                hub: NoticeHub, sweeper: Sweeper, wakeClock: @escaping @Sendable (Date) -> Void, startedAt: Date = Date()) {
+    public init(
+        store: TicketStore,
+        configuration: ConfigurationBox,
+        clock: DaemonClock,
+        logger: Logger,
+        hub: NoticeHub,
+        sweeper: Sweeper,
+        wakeClock: @escaping @Sendable (Date) -> Void,
+        startedAt: Date = Date()
+    ) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -59,7 +67,10 @@ public struct CallHandler: Sendable {
             try require(.watch, caller)
             _ = try ParameterReader(call.parameters, allowed: [])
             guard call.more else {
-                throw VarlinkError(name: "org.varlink.service.ExpectedMore", reason: "Watch streams: call it with more: true")
+                throw VarlinkError(
+                    name: "org.varlink.service.ExpectedMore",
+                    reason: "Watch streams: call it with more: true"
+                )
             }
         } catch let error as VarlinkError {
             return .reply(VarlinkReply(error: error))
@@ -93,17 +104,24 @@ public struct CallHandler: Sendable {
             return VarlinkReply(error: error.varlinkError)
         } catch {
             let sentence = StoreError.sentence(for: error)
-            logger.error("storage failure: \(sentence)", metadata: [
-                "method": "\(call.method)", MessageID.metadataKey: "\(MessageID.storageError.rawValue)",
-            ])
+            logger.error(
+                "storage failure: \(sentence)",
+                metadata: [
+                    "method": "\(call.method)", MessageID.metadataKey: "\(MessageID.storageError.rawValue)",
+                ]
+            )
             return VarlinkReply(error: HotlineError.storageFailure(sentence))
         }
     }
 
     private func logRefusal(_ call: VarlinkCall, _ caller: Caller, _ error: VarlinkError) {
-        logger.info("call refused", metadata: [
-            "method": "\(call.method)", "error": "\(error.name)", "uid": "\(caller.uid)", "role": "\(caller.role.kind.rawValue)",
-        ])
+        logger.info(
+            "call refused",
+            metadata: [
+                "method": "\(call.method)", "error": "\(error.name)", "uid": "\(caller.uid)",
+                "role": "\(caller.role.kind.rawValue)",
+            ]
+        )
     }
 
     private func require(_ operation: HotlineOperation, _ caller: Caller) throws(VarlinkError) {
@@ -122,7 +140,10 @@ public struct CallHandler: Sendable {
             let reader = try ParameterReader(call.parameters, allowed: ["now"])
             let now = try reader.date("now")
             clock.set(now)
-            logger.notice("manual clock set", metadata: ["now": "\(RFC3339.format(now, in: configuration.current.calendar.timeZone))"])
+            logger.notice(
+                "manual clock set",
+                metadata: ["now": "\(RFC3339.format(now, in: configuration.current.calendar.timeZone))"]
+            )
             try await sweeper.sweep(at: now)
             return [:]
         default:
@@ -166,7 +187,11 @@ public struct CallHandler: Sendable {
             }
             let result = try await store.submit(submission, lifecycle: lifecycle, by: caller, at: now)
             if result.created {
-                committed(Transition(ticket: result.ticket, events: result.events, notices: result.notices), by: caller, at: now)
+                committed(
+                    Transition(ticket: result.ticket, events: result.events, notices: result.notices),
+                    by: caller,
+                    at: now
+                )
             }
             return [
                 "ticket": result.ticket.wireValue(in: timeZone, masked: masked),
@@ -178,11 +203,17 @@ public struct CallHandler: Sendable {
             try require(.get, caller)
             let id = try Requests.ticketID(ParameterReader(call.parameters, allowed: ["id"]))
             let (ticket, events) = try await store.ticket(id, visibleTo: caller)
-            return ["ticket": ticket.wireValue(in: timeZone, masked: masked), "events": .array(events.map { $0.wireValue(in: timeZone) })]
+            return [
+                "ticket": ticket.wireValue(in: timeZone, masked: masked),
+                "events": .array(events.map { $0.wireValue(in: timeZone) }),
+            ]
 
         case "List":
             try require(.list, caller)
-            let r = try ParameterReader(call.parameters, allowed: ["status", "unit", "overdue", "supervised", "limit", "after"])
+            let r = try ParameterReader(
+                call.parameters,
+                allowed: ["status", "unit", "overdue", "supervised", "limit", "after"]
+            )
             var query = TicketQuery()
             for raw in try r.optionalStrings("status", maxLength: 20, maxCount: 10) ?? [] {
                 guard let status = TicketStatus(rawValue: raw) else {
@@ -196,14 +227,17 @@ public struct CallHandler: Sendable {
             query.limit = try r.optionalInt("limit", in: 1...TicketQuery.maximumLimit) ?? TicketQuery.defaultLimit
             query.after = try r.optionalString("after", maxLength: 64)
             let page = try await store.list(query, visibleTo: caller)
-            var reply: [String: JSONValue] = ["tickets": .array(page.tickets.map { $0.wireValue(in: timeZone, masked: masked) })]
+            var reply: [String: JSONValue] = [
+                "tickets": .array(page.tickets.map { $0.wireValue(in: timeZone, masked: masked) })
+            ]
             reply["next"] = page.next.map(JSONValue.string) ?? .null
             return reply
 
         case "Stats":
             try require(.stats, caller)
             let r = try ParameterReader(call.parameters, allowed: ["from", "to"])
-            let from = try r.date("from"), to = try r.date("to")
+            let from = try r.date("from")
+            let to = try r.date("to")
             guard from < to else { throw VarlinkError.invalidParameter("to", reason: "must be later than from") }
             var units = config.units.map(\.id)
             if let own = caller.role.unitID { units = [own] }
@@ -228,7 +262,9 @@ public struct CallHandler: Sendable {
             ]
 
         default:
-            guard let operation = HotlineOperation(method: call.member), HotlineOperation.ticketChanges.contains(operation) else {
+            guard let operation = HotlineOperation(method: call.member),
+                HotlineOperation.ticketChanges.contains(operation)
+            else {
                 throw VarlinkError.methodNotFound(call.method)
             }
             try require(operation, caller)

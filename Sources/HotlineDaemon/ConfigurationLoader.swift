@@ -25,8 +25,10 @@ public struct ConfigurationLoader {
     public var warn: (String) -> Void
 
     /// Creates a loader.
-    public init(resolveGroup: @escaping (String) -> UInt32? = ConfigurationLoader.systemGroup,
-                warn: @escaping (String) -> Void = { _ in }) {
+    public init(
+        resolveGroup: @escaping (String) -> UInt32? = ConfigurationLoader.systemGroup,
+        warn: @escaping (String) -> Void = { _ in }
+    ) {
         self.resolveGroup = resolveGroup
         self.warn = warn
     }
@@ -44,7 +46,12 @@ public struct ConfigurationLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigurationError(file: path, line: nil, key: "", message: "cannot read the file: \(error.localizedDescription)")
+            throw ConfigurationError(
+                file: path,
+                line: nil,
+                key: "",
+                message: "cannot read the file: \(error.localizedDescription)"
+            )
         }
         return try parse(text, file: path)
     }
@@ -55,7 +62,12 @@ public struct ConfigurationLoader {
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw ConfigurationError(file: file, line: error.source.begin.line, key: "", message: "not valid TOML: \(error.description)")
+            throw ConfigurationError(
+                file: file,
+                line: error.source.begin.line,
+                key: "",
+                message: "not valid TOML: \(error.description)"
+            )
         } catch {
             throw ConfigurationError(file: file, line: nil, key: "", message: "not valid TOML: \(error)")
         }
@@ -64,8 +76,10 @@ public struct ConfigurationLoader {
         // One line for all the groups this machine lacks (a fresh machine lacks them all).
         if !parser.missingGroups.isEmpty {
             let names = parser.missingGroups.map { "\"\($0.name)\" (\($0.key))" }.joined(separator: ", ")
-            warn("\(file): \(parser.missingGroups.count == 1 ? "a group does" : "\(parser.missingGroups.count) groups do") not exist on this "
-                 + "machine and are ignored until they do (reload after creating them): \(names)")
+            warn(
+                "\(file): \(parser.missingGroups.count == 1 ? "a group does" : "\(parser.missingGroups.count) groups do") not exist on this "
+                    + "machine and are ignored until they do (reload after creating them): \(names)"
+            )
         }
         return configuration
     }
@@ -91,11 +105,20 @@ private struct Parser {
 
     func fail(_ place: Place, _ key: String, _ message: String, line: Int? = nil) -> ConfigurationError {
         let top = key.split(separator: ".").first.map(String.init) ?? key
-        return ConfigurationError(file: file, line: line ?? locator.line(table: place.table, index: place.index, key: top),
-                                  key: place.keyPrefix + key, message: message)
+        return ConfigurationError(
+            file: file,
+            line: line ?? locator.line(table: place.table, index: place.index, key: top),
+            key: place.keyPrefix + key,
+            message: message
+        )
     }
 
-    func checkKeys(_ table: TOMLTable, _ place: Place, allowed: [String], prefix: String = "") throws(ConfigurationError) {
+    func checkKeys(
+        _ table: TOMLTable,
+        _ place: Place,
+        allowed: [String],
+        prefix: String = ""
+    ) throws(ConfigurationError) {
         for key in table.keys where !allowed.contains(key) {
             throw fail(place, prefix + key, "unknown key; allowed here: \(allowed.joined(separator: ", "))")
         }
@@ -124,7 +147,12 @@ private struct Parser {
         return result
     }
 
-    func ints(_ table: TOMLTable, _ key: String, _ place: Place, range: ClosedRange<Int>) throws(ConfigurationError) -> [Int]? {
+    func ints(
+        _ table: TOMLTable,
+        _ key: String,
+        _ place: Place,
+        range: ClosedRange<Int>
+    ) throws(ConfigurationError) -> [Int]? {
         guard let value = table[key] else { return nil }
         guard let array = value.array else { throw fail(place, key, "must be an array of integers") }
         var result: [Int] = []
@@ -137,7 +165,12 @@ private struct Parser {
         return result
     }
 
-    func int(_ table: TOMLTable, _ key: String, _ place: Place, range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+    func int(
+        _ table: TOMLTable,
+        _ key: String,
+        _ place: Place,
+        range: ClosedRange<Int>
+    ) throws(ConfigurationError) -> Int? {
         guard let value = table[key] else { return nil }
         guard let i = value.int, range.contains(i) else {
             throw fail(place, key, "must be an integer in \(range.lowerBound)…\(range.upperBound)")
@@ -148,7 +181,11 @@ private struct Parser {
     func duration(_ table: TOMLTable, _ key: String, _ place: Place) throws(ConfigurationError) -> SLADuration? {
         guard let text = try string(table, key, place) else { return nil }
         guard let duration = SLADuration(text) else {
-            throw fail(place, key, "\"\(text)\" is not a duration; write \"N minutes\", \"N hours\", \"N days\", \"N working hours\" or \"N working days\" with N ≥ 1")
+            throw fail(
+                place,
+                key,
+                "\"\(text)\" is not a duration; write \"N minutes\", \"N hours\", \"N days\", \"N working hours\" or \"N working days\" with N ≥ 1"
+            )
         }
         return duration
     }
@@ -156,13 +193,19 @@ private struct Parser {
     func dates(_ table: TOMLTable, _ key: String, _ place: Place) throws(ConfigurationError) -> Set<LocalDate> {
         var result = Set<LocalDate>()
         for text in try strings(table, key, place) ?? [] {
-            guard let date = LocalDate(text) else { throw fail(place, key, "\"\(text)\" is not a date; write YYYY-MM-DD") }
+            guard let date = LocalDate(text) else {
+                throw fail(place, key, "\"\(text)\" is not a date; write YYYY-MM-DD")
+            }
             result.insert(date)
         }
         return result
     }
 
-    mutating func members(_ table: TOMLTable, _ place: Place, prefix: String) throws(ConfigurationError) -> RoleMap.Members {
+    mutating func members(
+        _ table: TOMLTable,
+        _ place: Place,
+        prefix: String
+    ) throws(ConfigurationError) -> RoleMap.Members {
         let uids = try ints(table, "uids", place, range: 0...Int(UInt32.max - 1)) ?? []
         var gids = Set<UInt32>()
         for name in try strings(table, "groups", place) ?? [] {
@@ -183,8 +226,14 @@ private struct Parser {
         var timeZone = TimeZone(identifier: "Asia/Shanghai")!
         if let daemon = try subtable(root, "daemon", top) {
             let place = Place(table: "daemon")
-            try checkKeys(daemon, place, allowed: ["socket", "socket_mode", "database", "timezone", "max_connections",
-                                                   "max_connections_per_uid", "message_timeout"])
+            try checkKeys(
+                daemon,
+                place,
+                allowed: [
+                    "socket", "socket_mode", "database", "timezone", "max_connections",
+                    "max_connections_per_uid", "message_timeout",
+                ]
+            )
             if let limit = try int(daemon, "max_connections", place, range: 1...65_536) {
                 config.daemon.limits.connections = limit
             }
@@ -221,10 +270,16 @@ private struct Parser {
         var calendar = WorkCalendar(timeZone: timeZone)
         if let table = try subtable(root, "calendar", top) {
             let place = Place(table: "calendar")
-            try checkKeys(table, place, allowed: ["workday_start", "workday_end", "weekend", "years", "holidays", "workdays"])
+            try checkKeys(
+                table,
+                place,
+                allowed: ["workday_start", "workday_end", "weekend", "years", "holidays", "workdays"]
+            )
             for key in ["workday_start", "workday_end"] {
                 guard let text = try string(table, key, place) else { continue }
-                guard let time = TimeOfDay(text) else { throw fail(place, key, "\"\(text)\" is not a time; write HH:MM") }
+                guard let time = TimeOfDay(text) else {
+                    throw fail(place, key, "\"\(text)\" is not a time; write HH:MM")
+                }
                 if key == "workday_start" { calendar.workdayStart = time } else { calendar.workdayEnd = time }
             }
             guard calendar.hasWorkingHours else {
@@ -234,7 +289,11 @@ private struct Parser {
                 var days = Set<Weekday>()
                 for name in names {
                     guard let day = Weekday(shortName: name) else {
-                        throw fail(place, "weekend", "\"\(name)\" is not a day; write mon, tue, wed, thu, fri, sat or sun")
+                        throw fail(
+                            place,
+                            "weekend",
+                            "\"\(name)\" is not a day; write mon, tue, wed, thu, fri, sat or sun"
+                        )
                     }
                     days.insert(day)
                 }
@@ -265,7 +324,9 @@ private struct Parser {
                 if let d = try duration(table, key, place) { config.sla[keyPath: path] = d }
             }
             if let value = table["callback_attempts"] {
-                guard let n = value.int, (1...20).contains(n) else { throw fail(place, "callback_attempts", "must be an integer from 1 to 20") }
+                guard let n = value.int, (1...20).contains(n) else {
+                    throw fail(place, "callback_attempts", "must be an integer from 1 to 20")
+                }
                 config.sla.callbackAttempts = n
             }
             if let value = table["warn_at"] {
@@ -292,7 +353,9 @@ private struct Parser {
                     config.statsWeights[keyPath: path] = x
                 }
                 let sum = config.statsWeights.response + config.statsWeights.solved + config.statsWeights.satisfaction
-                guard abs(sum - 1) < 0.001 else { throw fail(place, "weights", "must add up to 1 (they add up to \(sum))") }
+                guard abs(sum - 1) < 0.001 else {
+                    throw fail(place, "weights", "must add up to 1 (they add up to \(sum))")
+                }
             }
         }
 
@@ -315,7 +378,9 @@ private struct Parser {
 
     func arrayOfTables(_ root: TOMLTable, _ key: String) throws(ConfigurationError) -> [TOMLTable] {
         guard let value = root[key] else { return [] }
-        guard let array = value.array else { throw fail(Place(table: nil), key, "must be an array of tables ([[\(key)]])") }
+        guard let array = value.array else {
+            throw fail(Place(table: nil), key, "must be an array of tables ([[\(key)]])")
+        }
         var tables: [TOMLTable] = []
         for (index, element) in array.enumerated() {
             guard let table = element.table else { throw fail(Place(table: key, index: index), "", "must be a table") }
@@ -330,10 +395,14 @@ private struct Parser {
             let place = Place(table: "unit", index: index)
             try checkKeys(table, place, allowed: ["id", "name", "uids", "groups"])
             guard let id = try string(table, "id", place) else { throw fail(place, "id", "is missing") }
-            guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            guard !id.isEmpty, id.count <= 64,
+                id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else {
                 throw fail(place, "id", "\"\(id)\" must be 1–64 ASCII letters, digits, - or _")
             }
-            guard !units.contains(where: { $0.id == id }) else { throw fail(place, "id", "unit \"\(id)\" is defined twice") }
+            guard !units.contains(where: { $0.id == id }) else {
+                throw fail(place, "id", "unit \"\(id)\" is defined twice")
+            }
             let name = try string(table, "name", place) ?? id
             units.append(HandlingUnit(id: id, name: name, members: try members(table, place, prefix: "")))
         }
@@ -344,19 +413,35 @@ private struct Parser {
         var routes: [Route] = []
         for (index, table) in try arrayOfTables(root, "route").enumerated() {
             let place = Place(table: "route", index: index)
-            try checkKeys(table, place, allowed: ["unit", "category", "keywords", "district", "co_units", "resolve", "claim"])
+            try checkKeys(
+                table,
+                place,
+                allowed: ["unit", "category", "keywords", "district", "co_units", "resolve", "claim"]
+            )
             guard let unit = try string(table, "unit", place) else { throw fail(place, "unit", "is missing") }
             guard units.contains(unit) else { throw fail(place, "unit", "no [[unit]] has id \"\(unit)\"") }
             let coUnits = try strings(table, "co_units", place) ?? []
             for co in coUnits {
                 guard units.contains(co) else { throw fail(place, "co_units", "no [[unit]] has id \"\(co)\"") }
-                guard co != unit else { throw fail(place, "co_units", "the lead unit \"\(unit)\" cannot also co-handle") }
+                guard co != unit else {
+                    throw fail(place, "co_units", "the lead unit \"\(unit)\" cannot also co-handle")
+                }
             }
             let keywords = try strings(table, "keywords", place) ?? []
-            guard !keywords.contains(where: \.isEmpty) else { throw fail(place, "keywords", "an empty keyword matches everything; remove it") }
-            routes.append(Route(unit: unit, category: try string(table, "category", place), keywords: keywords,
-                                district: try string(table, "district", place), coUnits: coUnits,
-                                resolve: try duration(table, "resolve", place), claim: try duration(table, "claim", place)))
+            guard !keywords.contains(where: \.isEmpty) else {
+                throw fail(place, "keywords", "an empty keyword matches everything; remove it")
+            }
+            routes.append(
+                Route(
+                    unit: unit,
+                    category: try string(table, "category", place),
+                    keywords: keywords,
+                    district: try string(table, "district", place),
+                    coUnits: coUnits,
+                    resolve: try duration(table, "resolve", place),
+                    claim: try duration(table, "claim", place)
+                )
+            )
         }
         return routes
     }

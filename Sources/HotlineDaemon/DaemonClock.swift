@@ -13,7 +13,9 @@ public final class DaemonClock: Sendable {
     public static func system() -> DaemonClock { DaemonClock(manual: false, start: Date()) }
 
     /// A manual clock starting at the real time.
-    public static func manual(startingAt start: Date = Date()) -> DaemonClock { DaemonClock(manual: true, start: start) }
+    public static func manual(startingAt start: Date = Date()) -> DaemonClock {
+        DaemonClock(manual: true, start: start)
+    }
 
     private init(manual: Bool, start: Date) {
         isManual = manual

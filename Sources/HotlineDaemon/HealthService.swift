@@ -49,9 +49,12 @@ public final class HealthService: Service, Sendable {
                     try await self.report()
                     if watchdog != nil { self.notifier.watchdog() }
                 } catch {
-                    self.logger.error("health check failed; not feeding the watchdog", metadata: [
-                        "error": "\(error)", MessageID.metadataKey: "\(MessageID.storageError.rawValue)",
-                    ])
+                    self.logger.error(
+                        "health check failed; not feeding the watchdog",
+                        metadata: [
+                            "error": "\(error)", MessageID.metadataKey: "\(MessageID.storageError.rawValue)",
+                        ]
+                    )
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -10,7 +10,8 @@ public enum ListenFDs {
     /// The inherited listening socket, when `LISTEN_FDS` is set for this process
     /// (`LISTEN_PID` equal to our pid). Clears the variables so children do not inherit them.
     public static func take() -> Int32? {
-        guard let fdsText = getenv("LISTEN_FDS").map({ String(cString: $0) }), let count = Int32(fdsText), count >= 1 else {
+        guard let fdsText = getenv("LISTEN_FDS").map({ String(cString: $0) }), let count = Int32(fdsText), count >= 1
+        else {
             return nil
         }
         if let pidText = getenv("LISTEN_PID").map({ String(cString: $0) }), let pid = Int32(pidText), pid != getpid() {

@@ -35,7 +35,10 @@ public final class NoticeHub: Sendable {
     /// A stream of the notices `role` may see, until the caller stops iterating or is dropped.
     public func subscribe(role: Role, uid: UInt32) -> AsyncStream<Notice> {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: Notice.self, bufferingPolicy: .bufferingOldest(bufferSize))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Notice.self,
+            bufferingPolicy: .bufferingOldest(bufferSize)
+        )
         continuation.onTermination = { [weak self] _ in
             _ = self?.watchers.withLock { $0.removeValue(forKey: id) }
         }
@@ -50,7 +53,10 @@ public final class NoticeHub: Sendable {
         for (id, watcher) in current {
             for notice in notices where notice.isVisible(to: watcher.role) {
                 if case .dropped = watcher.continuation.yield(notice) {
-                    logger.warning("watcher fell \(bufferSize) notices behind; dropping it", metadata: ["uid": "\(watcher.uid)"])
+                    logger.warning(
+                        "watcher fell \(bufferSize) notices behind; dropping it",
+                        metadata: ["uid": "\(watcher.uid)"]
+                    )
                     watchers.withLock { _ = $0.removeValue(forKey: id) }
                     watcher.continuation.finish()
                     break

@@ -1,5 +1,6 @@
 import HotlineCore
 import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,8 +19,8 @@ private struct PeerGroups: Sendable {
 
 /// Linux socket option numbers not exported by the C library module.
 private enum LinuxSocketOption {
-    static let peerCred: Int32 = 17     // SO_PEERCRED
-    static let peerGroups: Int32 = 59   // SO_PEERGROUPS (Linux 4.13)
+    static let peerCred: Int32 = 17  // SO_PEERCRED
+    static let peerGroups: Int32 = 59  // SO_PEERGROUPS (Linux 4.13)
 }
 
 extension PeerCredentials {
@@ -32,11 +33,13 @@ extension PeerCredentials {
     static func of(_ channel: any Channel) async throws -> PeerCredentials {
         guard let provider = channel as? any SocketOptionProvider else { throw ChannelError.operationUnsupported }
         let cred: UCred = try await provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(LinuxSocketOption.peerCred)
+            level: SocketOptionLevel(SOL_SOCKET),
+            name: SocketOptionName(LinuxSocketOption.peerCred)
         ).get()
         var groups: [UInt32] = []
         if let peerGroups: PeerGroups = try? await provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(LinuxSocketOption.peerGroups)
+            level: SocketOptionLevel(SOL_SOCKET),
+            name: SocketOptionName(LinuxSocketOption.peerGroups)
         ).get() {
             for index in peerGroups.gids.indices where peerGroups.gids[index] != 0 {
                 groups.append(peerGroups.gids[index])

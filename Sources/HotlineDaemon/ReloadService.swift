@@ -17,8 +17,14 @@ public final class ReloadService: Service, Sendable {
     private let onReloaded: @Sendable () async -> Void
 
     /// Creates the service; `overrides` re-applies the command line's `--socket`/`--database`.
-    public init(path: String, overrides: @escaping @Sendable (inout HotlineConfiguration) -> Void, box: ConfigurationBox,
-                notifier: SystemdNotifier, logger: Logger, onReloaded: @escaping @Sendable () async -> Void = {}) {
+    public init(
+        path: String,
+        overrides: @escaping @Sendable (inout HotlineConfiguration) -> Void,
+        box: ConfigurationBox,
+        notifier: SystemdNotifier,
+        logger: Logger,
+        onReloaded: @escaping @Sendable () async -> Void = {}
+    ) {
         self.path = path
         self.overrides = overrides
         self.box = box
@@ -43,16 +49,22 @@ public final class ReloadService: Service, Sendable {
                 next.daemon.database = old.daemon.database
             }
             box.replace(with: next)
-            logger.notice("configuration reloaded", metadata: [
-                "units": "\(next.units.count)", "routes": "\(next.router.routes.count)",
-                MessageID.metadataKey: "\(MessageID.reloaded.rawValue)",
-            ])
+            logger.notice(
+                "configuration reloaded",
+                metadata: [
+                    "units": "\(next.units.count)", "routes": "\(next.router.routes.count)",
+                    MessageID.metadataKey: "\(MessageID.reloaded.rawValue)",
+                ]
+            )
             await onReloaded()
             return true
         } catch {
-            logger.error("reload rejected, the previous configuration stays in force: \(error)", metadata: [
-                MessageID.metadataKey: "\(MessageID.reloadRejected.rawValue)",
-            ])
+            logger.error(
+                "reload rejected, the previous configuration stays in force: \(error)",
+                metadata: [
+                    MessageID.metadataKey: "\(MessageID.reloadRejected.rawValue)"
+                ]
+            )
             return false
         }
     }

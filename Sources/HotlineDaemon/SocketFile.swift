@@ -1,4 +1,5 @@
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,8 @@ public enum SocketFile {
         /// A sentence for the operator.
         public var description: String {
             switch self {
-            case .inUse(let path): "\(path): another hotlined is already listening there; stop it first (systemctl stop hotlined)"
+            case .inUse(let path):
+                "\(path): another hotlined is already listening there; stop it first (systemctl stop hotlined)"
             case .notASocket(let path): "\(path) exists and is not a socket; remove it or configure another socket path"
             case .cannotPrepare(let path, let e): "\(path): \(String(cString: strerror(e)))"
             }

@@ -48,7 +48,9 @@ public final class SweepFollowUp: Service, Sendable {
         for result in results {
             for check in result.passed { TicketLog.passed(check, logger: logger) }
             for transition in result.closed {
-                for event in transition.events { TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger) }
+                for event in transition.events {
+                    TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
+                }
             }
             for notice in result.notices { TicketLog.notice(notice, logger: logger) }
         }
@@ -67,7 +69,10 @@ public final class SweepFollowUp: Service, Sendable {
                 } catch is CancellationError {
                     break
                 } catch {
-                    self.logger.error("folding passed deadlines into their tickets failed; retrying in 5 s", metadata: ["error": "\(error)"])
+                    self.logger.error(
+                        "folding passed deadlines into their tickets failed; retrying in 5 s",
+                        metadata: ["error": "\(error)"]
+                    )
                     pause = .seconds(5)
                 }
                 await self.wakeup.wait(timeout: pause)

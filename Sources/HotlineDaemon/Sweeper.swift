@@ -18,7 +18,13 @@ public final class Sweeper: Sendable {
     private let warnedYears = Mutex<Set<Int>>([])
 
     /// Creates a sweeper.
-    public init(store: TicketStore, configuration: ConfigurationBox, hub: NoticeHub, followUp: SweepFollowUp, logger: Logger) {
+    public init(
+        store: TicketStore,
+        configuration: ConfigurationBox,
+        hub: NoticeHub,
+        followUp: SweepFollowUp,
+        logger: Logger
+    ) {
         self.store = store
         self.configuration = configuration
         self.hub = hub
@@ -51,13 +57,16 @@ public final class Sweeper: Sendable {
     /// Logs, once per year, that a deadline fell in a year whose holidays the calendar lacks.
     public func checkCalendarCoverage(of ticket: Ticket, at now: Date) {
         let calendar = configuration.current.calendar
-        let deadlines = [ticket.claimBy, ticket.dueBy, ticket.callbackBy, ticket.phaseDueBy, ticket.ratingBy].compactMap { $0 }
+        let deadlines = [ticket.claimBy, ticket.dueBy, ticket.callbackBy, ticket.phaseDueBy, ticket.ratingBy].compactMap
+        { $0 }
         guard let latest = deadlines.max() else { return }
         for year in calendar.uncoveredYears(from: now, to: latest) {
             let isNew = warnedYears.withLock { $0.insert(year).inserted }
             if isNew {
-                logger.warning("the calendar has no holidays for \(year); deadlines in \(year) count weekends only. Add the official schedule to [calendar] and reload.",
-                               metadata: ["year": "\(year)", MessageID.metadataKey: "\(MessageID.calendarYearMissing.rawValue)"])
+                logger.warning(
+                    "the calendar has no holidays for \(year); deadlines in \(year) count weekends only. Add the official schedule to [calendar] and reload.",
+                    metadata: ["year": "\(year)", MessageID.metadataKey: "\(MessageID.calendarYearMissing.rawValue)"]
+                )
             }
         }
     }

@@ -24,7 +24,8 @@ public enum TicketLog {
         }
         switch event.kind {
         case .queued: metadata[MessageID.metadataKey] = "\(MessageID.ticketPending.rawValue)"
-        case .rated where ticket.status == .callback: metadata[MessageID.metadataKey] = "\(MessageID.badRating.rawValue)"
+        case .rated where ticket.status == .callback:
+            metadata[MessageID.metadataKey] = "\(MessageID.badRating.rawValue)"
         default: break
         }
         var message = "ticket \(ticket.id) \(event.kind.rawValue)"
@@ -36,9 +37,11 @@ public enum TicketLog {
     /// sweep knows without reading the ticket: no status field.
     public static func passed(_ check: DeadlineCheck, logger: Logger) {
         var metadata: Logger.Metadata = [
-            "ticket": "\(check.ticketID)", "event": "\(TicketEventKind.overdue.rawValue)", "channel": "\(check.channel.rawValue)",
+            "ticket": "\(check.ticketID)", "event": "\(TicketEventKind.overdue.rawValue)",
+            "channel": "\(check.channel.rawValue)",
             "actor_uid": "0", "deadline": "\(check.kind.rawValue)",
-            MessageID.metadataKey: "\(check.kind == .callback ? MessageID.callbackOverdue.rawValue : MessageID.overdue.rawValue)",
+            MessageID.metadataKey:
+                "\(check.kind == .callback ? MessageID.callbackOverdue.rawValue : MessageID.overdue.rawValue)",
         ]
         if check.kind != .callback, let unit = check.unit { metadata["unit"] = "\(unit)" }
         logger.error("ticket \(check.ticketID) overdue (\(check.kind.rawValue) deadline missed)", metadata: metadata)
@@ -46,13 +49,16 @@ public enum TicketLog {
 
     /// Logs one notice.
     public static func notice(_ notice: Notice, logger: Logger) {
-        guard notice.kind == .dueSoon || notice.kind == .callbackDue else { return }   // the others are logged as events
+        guard notice.kind == .dueSoon || notice.kind == .callbackDue else { return }  // the others are logged as events
         var metadata: Logger.Metadata = [
             "ticket": "\(notice.ticketID)", "event": "\(notice.kind.rawValue)",
             MessageID.metadataKey: "\(MessageID.dueSoon.rawValue)",
         ]
         if let unit = notice.unit { metadata["unit"] = "\(unit)" }
         if let deadline = notice.deadline { metadata["deadline"] = "\(deadline.rawValue)" }
-        logger.warning("ticket \(notice.ticketID) \(notice.deadline?.rawValue ?? "") deadline due soon", metadata: metadata)
+        logger.warning(
+            "ticket \(notice.ticketID) \(notice.deadline?.rawValue ?? "") deadline due soon",
+            metadata: metadata
+        )
     }
 }

@@ -6,6 +6,7 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,8 +52,13 @@ public final class VarlinkListener: Service, Sendable {
     }
 
     /// Creates a listener; `onListening` runs once the socket accepts connections.
-    public init(endpoint: Endpoint, handler: CallHandler, logger: Logger, onListening: @escaping @Sendable () -> Void = {},
-                onStopping: @escaping @Sendable () -> Void = {}) {
+    public init(
+        endpoint: Endpoint,
+        handler: CallHandler,
+        logger: Logger,
+        onListening: @escaping @Sendable () -> Void = {},
+        onStopping: @escaping @Sendable () -> Void = {}
+    ) {
         self.onStopping = onStopping
         self.endpoint = endpoint
         self.handler = handler
@@ -86,13 +92,18 @@ public final class VarlinkListener: Service, Sendable {
             .serverChannelOption(.backlog, value: 256)
         let configuration = handler.configuration
         let logger = self.logger
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { [self] channel in
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
+            [self] channel in
             channel.eventLoop.makeCompletedFuture {
                 let timeout = configuration.current.daemon.limits.messageTimeout
-                try channel.pipeline.syncOperations.addHandler(VarlinkMessageDeadline(timeout: .init(timeout)) {
-                    logger.warning("a message did not arrive in time; closing the connection",
-                                   metadata: ["message_timeout": "\(timeout)"])
-                })
+                try channel.pipeline.syncOperations.addHandler(
+                    VarlinkMessageDeadline(timeout: .init(timeout)) {
+                        logger.warning(
+                            "a message did not arrive in time; closing the connection",
+                            metadata: ["message_timeout": "\(timeout)"]
+                        )
+                    }
+                )
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder()))
                 let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 adopt(connection)
@@ -153,10 +164,14 @@ public final class VarlinkListener: Service, Sendable {
             return (true, state.stopping, held + 1)
         }
         guard admitted else {
-            logger.warning("connection refused: over the connection limit", metadata: [
-                "uid": "\(credentials.uid)", "held": "\(held)",
-                "max_connections": "\(limits.connections)", "max_connections_per_uid": "\(limits.connectionsPerUid)",
-            ])
+            logger.warning(
+                "connection refused: over the connection limit",
+                metadata: [
+                    "uid": "\(credentials.uid)", "held": "\(held)",
+                    "max_connections": "\(limits.connections)",
+                    "max_connections_per_uid": "\(limits.connectionsPerUid)",
+                ]
+            )
             return nil
         }
         return stopping
@@ -194,11 +209,17 @@ public final class VarlinkListener: Service, Sendable {
                         do throws(VarlinkError) {
                             call = try VarlinkCall(decoding: frame.readableBytesView)
                         } catch {
-                            logger.warning("bad message; closing the connection", metadata: ["uid": "\(credentials.uid)", "reason": "\(error.reason)"])
+                            logger.warning(
+                                "bad message; closing the connection",
+                                metadata: ["uid": "\(credentials.uid)", "reason": "\(error.reason)"]
+                            )
                             try await outbound.write(ByteBuffer(bytes: VarlinkReply(error: error).framed()))
                             return
                         }
-                        let caller = Caller(credentials: credentials, role: handler.configuration.current.roles.role(of: credentials))
+                        let caller = Caller(
+                            credentials: credentials,
+                            role: handler.configuration.current.roles.role(of: credentials)
+                        )
                         switch await handler.respond(to: call, from: caller) {
                         case .reply(let reply):
                             if !call.oneway {
@@ -222,8 +243,13 @@ public final class VarlinkListener: Service, Sendable {
                         }
                     }
                 } catch let error as VarlinkFrameDecoder.MessageTooLarge {
-                    logger.warning("message over the size limit; closing the connection", metadata: ["uid": "\(credentials.uid)", "limit": "\(error.limit)"])
-                    let reply = VarlinkReply(error: .invalidParameter("message", reason: "larger than \(error.limit) bytes"))
+                    logger.warning(
+                        "message over the size limit; closing the connection",
+                        metadata: ["uid": "\(credentials.uid)", "limit": "\(error.limit)"]
+                    )
+                    let reply = VarlinkReply(
+                        error: .invalidParameter("message", reason: "larger than \(error.limit) bytes")
+                    )
                     try? await outbound.write(ByteBuffer(bytes: reply.framed()))
                 }
             }

@@ -6,317 +6,317 @@ public enum DispatchInterface {
     /// The interface description returned by `GetInterfaceDescription`. It parses with any
     /// standard Varlink IDL parser.
     public static let description = """
-    # The citizen service hotline (12345 and the mayor's mailbox): tickets routed straight
-    # to the responsible unit, tracked against working-day deadlines, and every bad rating
-    # called back. Times are RFC 3339 strings with an offset, e.g. 2026-11-29T09:30:00+08:00.
-    interface org.hotline.Dispatch
+        # The citizen service hotline (12345 and the mayor's mailbox): tickets routed straight
+        # to the responsible unit, tracked against working-day deadlines, and every bad rating
+        # called back. Times are RFC 3339 strings with an offset, e.g. 2026-11-29T09:30:00+08:00.
+        interface org.hotline.Dispatch
 
-    # How a request reached the hotline centre.
-    type Channel (hotline, mailbox, web, other)
+        # How a request reached the hotline centre.
+        type Channel (hotline, mailbox, web, other)
 
-    # Where a ticket stands in its lifecycle.
-    type TicketStatus (pending, dispatched, claimed, replied, callback, reopened, closed)
+        # Where a ticket stands in its lifecycle.
+        type TicketStatus (pending, dispatched, claimed, replied, callback, reopened, closed)
 
-    # Normal or urgent (urgent uses the urgent_claim and urgent_resolve deadlines).
-    type Priority (normal, urgent)
+        # Normal or urgent (urgent uses the urgent_claim and urgent_resolve deadlines).
+        type Priority (normal, urgent)
 
-    # The citizen's rating; dissatisfied and very_dissatisfied are bad ratings.
-    type Rating (very_satisfied, satisfied, basic, dissatisfied, very_dissatisfied)
+        # The citizen's rating; dissatisfied and very_dissatisfied are bad ratings.
+        type Rating (very_satisfied, satisfied, basic, dissatisfied, very_dissatisfied)
 
-    # What came of a call-back after a bad rating.
-    type CallbackOutcome (rectify, explained, unreachable)
+        # What came of a call-back after a bad rating.
+        type CallbackOutcome (rectify, explained, unreachable)
 
-    # How a closed ticket ended.
-    type ClosedAs (rated, unrated, callback, duplicate)
+        # How a closed ticket ended.
+        type ClosedAs (rated, unrated, callback, duplicate)
 
-    # The citizen's contact. Units see it masked (138****5678, 张**).
-    type Citizen (
-      # The citizen's name.
-      name: ?string,
-      # The citizen's phone number.
-      phone: ?string
-    )
+        # The citizen's contact. Units see it masked (138****5678, 张**).
+        type Citizen (
+          # The citizen's name.
+          name: ?string,
+          # The citizen's phone number.
+          phone: ?string
+        )
 
-    # Where the problem is.
-    type Location (
-      # The district; routes match it exactly.
-      district: ?string,
-      # The street address.
-      address: ?string
-    )
+        # Where the problem is.
+        type Location (
+          # The district; routes match it exactly.
+          district: ?string,
+          # The street address.
+          address: ?string
+        )
 
-    # A ticket.
-    type Ticket (
-      # The id to read out on the phone: date and sequence, e.g. 20261129-0042.
-      id: string,
-      # How the request arrived.
-      channel: Channel,
-      # The submitting system's id; (channel, submissionId) is the idempotency key.
-      submissionId: string,
-      # The current status.
-      status: TicketStatus,
-      # Normal or urgent.
-      priority: Priority,
-      # The category used for routing and duplicate detection.
-      category: ?string,
-      # A short title.
-      title: ?string,
-      # The request text.
-      content: string,
-      # Who raised it.
-      citizen: Citizen,
-      # Where.
-      location: Location,
-      # The lead unit, once dispatched.
-      unit: ?string,
-      # Co-handling units: they may add progress notes.
-      coUnits: []string,
-      # When the request was received.
-      receivedAt: string,
-      # The explicit deadline the submission gave, if any.
-      deadline: ?string,
-      # When it was last dispatched.
-      dispatchedAt: ?string,
-      # When the lead unit claimed it.
-      claimedAt: ?string,
-      # The claim deadline.
-      claimBy: ?string,
-      # The resolve deadline (none for approved long-term tickets).
-      dueBy: ?string,
-      # When the lead unit replied.
-      repliedAt: ?string,
-      # The end of the rating window of a replied ticket.
-      ratingBy: ?string,
-      # The call-back deadline after a bad rating.
-      callbackBy: ?string,
-      # A deadline passed unmet; stays set.
-      overdue: bool,
-      # Flagged as supervised (督办).
-      supervised: bool,
-      # An approved long-term ticket: phase reports instead of a final due time.
-      longTerm: bool,
-      # When the next phase report of a long-term ticket is due.
-      phaseDueBy: ?string,
-      # An extension request waits for a supervisor.
-      extensionPending: bool,
-      # The due time the pending extension asks for.
-      extensionUntil: ?string,
-      # The pending extension asks for long-term handling.
-      extensionLongTerm: bool,
-      # The citizen's rating.
-      rating: ?Rating,
-      # Whether the citizen said the problem was solved.
-      solved: ?bool,
-      # Call-back attempts that found nobody.
-      callbackAttempts: int,
-      # The ticket this one duplicates.
-      duplicateOf: ?string,
-      # How it closed.
-      closedAs: ?ClosedAs,
-      # When it closed.
-      closedAt: ?string
-    )
+        # A ticket.
+        type Ticket (
+          # The id to read out on the phone: date and sequence, e.g. 20261129-0042.
+          id: string,
+          # How the request arrived.
+          channel: Channel,
+          # The submitting system's id; (channel, submissionId) is the idempotency key.
+          submissionId: string,
+          # The current status.
+          status: TicketStatus,
+          # Normal or urgent.
+          priority: Priority,
+          # The category used for routing and duplicate detection.
+          category: ?string,
+          # A short title.
+          title: ?string,
+          # The request text.
+          content: string,
+          # Who raised it.
+          citizen: Citizen,
+          # Where.
+          location: Location,
+          # The lead unit, once dispatched.
+          unit: ?string,
+          # Co-handling units: they may add progress notes.
+          coUnits: []string,
+          # When the request was received.
+          receivedAt: string,
+          # The explicit deadline the submission gave, if any.
+          deadline: ?string,
+          # When it was last dispatched.
+          dispatchedAt: ?string,
+          # When the lead unit claimed it.
+          claimedAt: ?string,
+          # The claim deadline.
+          claimBy: ?string,
+          # The resolve deadline (none for approved long-term tickets).
+          dueBy: ?string,
+          # When the lead unit replied.
+          repliedAt: ?string,
+          # The end of the rating window of a replied ticket.
+          ratingBy: ?string,
+          # The call-back deadline after a bad rating.
+          callbackBy: ?string,
+          # A deadline passed unmet; stays set.
+          overdue: bool,
+          # Flagged as supervised (督办).
+          supervised: bool,
+          # An approved long-term ticket: phase reports instead of a final due time.
+          longTerm: bool,
+          # When the next phase report of a long-term ticket is due.
+          phaseDueBy: ?string,
+          # An extension request waits for a supervisor.
+          extensionPending: bool,
+          # The due time the pending extension asks for.
+          extensionUntil: ?string,
+          # The pending extension asks for long-term handling.
+          extensionLongTerm: bool,
+          # The citizen's rating.
+          rating: ?Rating,
+          # Whether the citizen said the problem was solved.
+          solved: ?bool,
+          # Call-back attempts that found nobody.
+          callbackAttempts: int,
+          # The ticket this one duplicates.
+          duplicateOf: ?string,
+          # How it closed.
+          closedAs: ?ClosedAs,
+          # When it closed.
+          closedAt: ?string
+        )
 
-    # One entry of a ticket's history; never changed or deleted.
-    type Event (
-      # When it happened.
-      at: string,
-      # What happened: submitted, queued, dispatched, claimed, progress, returned,
-      # extension_requested, extension_approved, extension_refused, overdue_explained,
-      # replied, rated, callback, reopened, merged, supervised, overdue, closed.
-      kind: string,
-      # The uid of the caller who caused it.
-      actorUid: int,
-      # The caller's role: admin, operator, supervisor, unit or system.
-      role: string,
-      # The unit involved.
-      unit: ?string,
-      # The note, reason or result.
-      note: ?string
-    )
+        # One entry of a ticket's history; never changed or deleted.
+        type Event (
+          # When it happened.
+          at: string,
+          # What happened: submitted, queued, dispatched, claimed, progress, returned,
+          # extension_requested, extension_approved, extension_refused, overdue_explained,
+          # replied, rated, callback, reopened, merged, supervised, overdue, closed.
+          kind: string,
+          # The uid of the caller who caused it.
+          actorUid: int,
+          # The caller's role: admin, operator, supervisor, unit or system.
+          role: string,
+          # The unit involved.
+          unit: ?string,
+          # The note, reason or result.
+          note: ?string
+        )
 
-    # What a notice is about.
-    type NoticeKind (dispatched, due_soon, overdue, bad_rating, reopened, callback_due)
+        # What a notice is about.
+        type NoticeKind (dispatched, due_soon, overdue, bad_rating, reopened, callback_due)
 
-    # Something to act on now, streamed by Watch.
-    type Notice (
-      # When it happened.
-      at: string,
-      # What happened.
-      kind: NoticeKind,
-      # The ticket's id.
-      ticket: string,
-      # The unit concerned; null for the hotline centre's own call-back deadlines.
-      unit: ?string,
-      # For due_soon, overdue and callback_due: claim, resolve, phase or callback.
-      deadline: ?string
-    )
+        # Something to act on now, streamed by Watch.
+        type Notice (
+          # When it happened.
+          at: string,
+          # What happened.
+          kind: NoticeKind,
+          # The ticket's id.
+          ticket: string,
+          # The unit concerned; null for the hotline centre's own call-back deadlines.
+          unit: ?string,
+          # For due_soon, overdue and callback_due: claim, resolve, phase or callback.
+          deadline: ?string
+        )
 
-    # One unit's figures for the tickets received in a period. A rate counts only the
-    # tickets whose outcome is known when Stats is asked, is sent exact (clients round it),
-    # and is null when its denominator is 0.
-    type UnitStats (
-      # The unit's id ("total" for the sum of all rows).
-      unit: string,
-      # Tickets dispatched to the unit.
-      dispatched: int,
-      # Of those, claimed, or whose claim deadline has passed.
-      claimDue: int,
-      # Of those, claimed by the claim deadline.
-      claimedOnTime: int,
-      # claimedOnTime / claimDue.
-      responseRate: ?float,
-      # Tickets replied to, or whose resolve deadline has passed.
-      replyDue: int,
-      # Tickets the unit replied to.
-      replied: int,
-      # Of those, replied before the resolve deadline passed.
-      repliedOnTime: int,
-      # repliedOnTime / replyDue.
-      onTimeRate: ?float,
-      # Tickets the citizen rated.
-      rated: int,
-      # Of those, rated as solved.
-      solved: int,
-      # solved / rated.
-      solvedRate: ?float,
-      # Rated very_satisfied, satisfied or basic.
-      satisfied: int,
-      # satisfied / rated.
-      satisfactionRate: ?float,
-      # Tickets rated dissatisfied or very_dissatisfied.
-      badRatings: int,
-      # Of those, called back.
-      callbacksDone: int,
-      # callbacksDone / badRatings (the goal is 1).
-      callbackRate: ?float,
-      # Tickets reopened for rectification.
-      rectified: int,
-      # Tickets on which a deadline of the unit's passed.
-      overdue: int,
-      # Times the unit returned a ticket as not theirs.
-      returned: int,
-      # Tickets whose extension was approved.
-      extended: int,
-      # 100 x the weighted mean of responseRate, solvedRate and satisfactionRate over
-      # those that are not null (the others' weights left out); null when all three are.
-      score: ?float
-    )
+        # One unit's figures for the tickets received in a period. A rate counts only the
+        # tickets whose outcome is known when Stats is asked, is sent exact (clients round it),
+        # and is null when its denominator is 0.
+        type UnitStats (
+          # The unit's id ("total" for the sum of all rows).
+          unit: string,
+          # Tickets dispatched to the unit.
+          dispatched: int,
+          # Of those, claimed, or whose claim deadline has passed.
+          claimDue: int,
+          # Of those, claimed by the claim deadline.
+          claimedOnTime: int,
+          # claimedOnTime / claimDue.
+          responseRate: ?float,
+          # Tickets replied to, or whose resolve deadline has passed.
+          replyDue: int,
+          # Tickets the unit replied to.
+          replied: int,
+          # Of those, replied before the resolve deadline passed.
+          repliedOnTime: int,
+          # repliedOnTime / replyDue.
+          onTimeRate: ?float,
+          # Tickets the citizen rated.
+          rated: int,
+          # Of those, rated as solved.
+          solved: int,
+          # solved / rated.
+          solvedRate: ?float,
+          # Rated very_satisfied, satisfied or basic.
+          satisfied: int,
+          # satisfied / rated.
+          satisfactionRate: ?float,
+          # Tickets rated dissatisfied or very_dissatisfied.
+          badRatings: int,
+          # Of those, called back.
+          callbacksDone: int,
+          # callbacksDone / badRatings (the goal is 1).
+          callbackRate: ?float,
+          # Tickets reopened for rectification.
+          rectified: int,
+          # Tickets on which a deadline of the unit's passed.
+          overdue: int,
+          # Times the unit returned a ticket as not theirs.
+          returned: int,
+          # Tickets whose extension was approved.
+          extended: int,
+          # 100 x the weighted mean of responseRate, solvedRate and satisfactionRate over
+          # those that are not null (the others' weights left out); null when all three are.
+          score: ?float
+        )
 
-    # The citizen's contact as given to Submit.
-    type CitizenInput (
-      # The citizen's name.
-      name: ?string,
-      # The citizen's phone number.
-      phone: ?string
-    )
+        # The citizen's contact as given to Submit.
+        type CitizenInput (
+          # The citizen's name.
+          name: ?string,
+          # The citizen's phone number.
+          phone: ?string
+        )
 
-    # The location as given to Submit.
-    type LocationInput (
-      # The district.
-      district: ?string,
-      # The street address.
-      address: ?string
-    )
+        # The location as given to Submit.
+        type LocationInput (
+          # The district.
+          district: ?string,
+          # The street address.
+          address: ?string
+        )
 
-    # Creates a ticket and routes it; repeating (channel, submissionId) returns the first
-    # ticket with created: false. possibleDuplicates lists open tickets with the same
-    # phone and category from the last 30 days.
-    method Submit(
-      channel: Channel,
-      submissionId: string,
-      content: string,
-      title: ?string,
-      category: ?string,
-      priority: ?Priority,
-      citizen: ?CitizenInput,
-      location: ?LocationInput,
-      receivedAt: ?string,
-      deadline: ?string
-    ) -> (ticket: Ticket, created: bool, possibleDuplicates: []string)
+        # Creates a ticket and routes it; repeating (channel, submissionId) returns the first
+        # ticket with created: false. possibleDuplicates lists open tickets with the same
+        # phone and category from the last 30 days.
+        method Submit(
+          channel: Channel,
+          submissionId: string,
+          content: string,
+          title: ?string,
+          category: ?string,
+          priority: ?Priority,
+          citizen: ?CitizenInput,
+          location: ?LocationInput,
+          receivedAt: ?string,
+          deadline: ?string
+        ) -> (ticket: Ticket, created: bool, possibleDuplicates: []string)
 
-    # One ticket and its history.
-    method Get(id: string) -> (ticket: Ticket, events: []Event)
+        # One ticket and its history.
+        method Get(id: string) -> (ticket: Ticket, events: []Event)
 
-    # A page of tickets, oldest first; pass next as after for the following page.
-    method List(
-      status: ?[]TicketStatus,
-      unit: ?string,
-      overdue: ?bool,
-      supervised: ?bool,
-      limit: ?int,
-      after: ?string
-    ) -> (tickets: []Ticket, next: ?string)
+        # A page of tickets, oldest first; pass next as after for the following page.
+        method List(
+          status: ?[]TicketStatus,
+          unit: ?string,
+          overdue: ?bool,
+          supervised: ?bool,
+          limit: ?int,
+          after: ?string
+        ) -> (tickets: []Ticket, next: ?string)
 
-    # Sends a ticket to a lead unit (pending), or reassigns an open ticket.
-    method Dispatch(id: string, unit: string, coUnits: ?[]string, note: ?string) -> (ticket: Ticket)
+        # Sends a ticket to a lead unit (pending), or reassigns an open ticket.
+        method Dispatch(id: string, unit: string, coUnits: ?[]string, note: ?string) -> (ticket: Ticket)
 
-    # The lead unit takes a dispatched ticket on.
-    method Claim(id: string) -> (ticket: Ticket)
+        # The lead unit takes a dispatched ticket on.
+        method Claim(id: string) -> (ticket: Ticket)
 
-    # A progress (phase) report by the lead or a co-handling unit.
-    method Progress(id: string, note: string) -> (ticket: Ticket)
+        # A progress (phase) report by the lead or a co-handling unit.
+        method Progress(id: string, note: string) -> (ticket: Ticket)
 
-    # The lead unit returns a ticket that is not theirs, within the return window.
-    method Return(id: string, reason: string) -> (ticket: Ticket)
+        # The lead unit returns a ticket that is not theirs, within the return window.
+        method Return(id: string, reason: string) -> (ticket: Ticket)
 
-    # The lead unit asks for a later due time (until) or long-term handling.
-    method RequestExtension(id: string, reason: string, until: ?string, longTerm: ?bool) -> (ticket: Ticket)
+        # The lead unit asks for a later due time (until) or long-term handling.
+        method RequestExtension(id: string, reason: string, until: ?string, longTerm: ?bool) -> (ticket: Ticket)
 
-    # A supervisor approves or refuses the pending extension.
-    method DecideExtension(id: string, approve: bool, note: ?string) -> (ticket: Ticket)
+        # A supervisor approves or refuses the pending extension.
+        method DecideExtension(id: string, approve: bool, note: ?string) -> (ticket: Ticket)
 
-    # The lead unit explains why it missed a deadline.
-    method ExplainOverdue(id: string, reason: string) -> (ticket: Ticket)
+        # The lead unit explains why it missed a deadline.
+        method ExplainOverdue(id: string, reason: string) -> (ticket: Ticket)
 
-    # The lead unit answers with its result.
-    method Reply(id: string, result: string) -> (ticket: Ticket)
+        # The lead unit answers with its result.
+        method Reply(id: string, result: string) -> (ticket: Ticket)
 
-    # Records the citizen's rating; a bad rating sends the ticket to callback.
-    method Rate(id: string, rating: Rating, solved: bool, comment: ?string) -> (ticket: Ticket)
+        # Records the citizen's rating; a bad rating sends the ticket to callback.
+        method Rate(id: string, rating: Rating, solved: bool, comment: ?string) -> (ticket: Ticket)
 
-    # Records the call-back after a bad rating.
-    method Callback(id: string, outcome: CallbackOutcome, note: string) -> (ticket: Ticket)
+        # Records the call-back after a bad rating.
+        method Callback(id: string, outcome: CallbackOutcome, note: string) -> (ticket: Ticket)
 
-    # Closes a ticket as a duplicate of another.
-    method Merge(id: string, into: string) -> (ticket: Ticket)
+        # Closes a ticket as a duplicate of another.
+        method Merge(id: string, into: string) -> (ticket: Ticket)
 
-    # Flags a ticket as supervised (督办).
-    method Supervise(id: string, note: string) -> (ticket: Ticket)
+        # Flags a ticket as supervised (督办).
+        method Supervise(id: string, note: string) -> (ticket: Ticket)
 
-    # The per-unit figures for tickets received in [from, to), ranked by score; a unit
-    # caller gets its own row only.
-    method Stats(from: string, to: string) -> (units: []UnitStats, total: UnitStats)
+        # The per-unit figures for tickets received in [from, to), ranked by score; a unit
+        # caller gets its own row only.
+        method Stats(from: string, to: string) -> (units: []UnitStats, total: UnitStats)
 
-    # Streams notices (call with more: true) until the client hangs up; a unit's stream
-    # carries only its own tickets.
-    method Watch() -> (notice: Notice)
+        # Streams notices (call with more: true) until the client hangs up; a unit's stream
+        # carries only its own tickets.
+        method Watch() -> (notice: Notice)
 
-    # The daemon's health: open tickets, the pending queue, overdue and owed call-backs.
-    method Status() -> (
-      version: string,
-      uptimeSeconds: int,
-      open: int,
-      pending: int,
-      overdue: int,
-      callbacksDue: int
-    )
+        # The daemon's health: open tickets, the pending queue, overdue and owed call-backs.
+        method Status() -> (
+          version: string,
+          uptimeSeconds: int,
+          open: int,
+          pending: int,
+          overdue: int,
+          callbacksDue: int
+        )
 
-    # No ticket with this id (or not one the calling unit may see). Check the id.
-    error NoSuchTicket (id: string)
+        # No ticket with this id (or not one the calling unit may see). Check the id.
+        error NoSuchTicket (id: string)
 
-    # No unit with this id is configured. Use an id from the configuration.
-    error NoSuchUnit (unit: string)
+        # No unit with this id is configured. Use an id from the configuration.
+        error NoSuchUnit (unit: string)
 
-    # The ticket's status does not allow this method. Get the ticket and act on its status.
-    error InvalidTransition (id: string, status: TicketStatus)
+        # The ticket's status does not allow this method. Get the ticket and act on its status.
+        error InvalidTransition (id: string, status: TicketStatus)
 
-    # The submission id was used before with different content: field names the first
-    # parameter that differs (e.g. "location.district"). Use a new submission id.
-    error SubmissionConflict (id: string, field: string)
+        # The submission id was used before with different content: field names the first
+        # parameter that differs (e.g. "location.district"). Use a new submission id.
+        error SubmissionConflict (id: string, field: string)
 
-    # The database could not complete the change; nothing was stored. Retry later and
-    # tell the operators: the disk may be full or failing.
-    error StorageFailure (reason: string)
-    """
+        # The database could not complete the change; nothing was stored. Retry later and
+        # tell the operators: the disk may be full or failing.
+        error StorageFailure (reason: string)
+        """
 }

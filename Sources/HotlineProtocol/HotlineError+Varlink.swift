@@ -11,11 +11,17 @@ extension HotlineError {
         case .noSuchUnit(let unit):
             return VarlinkError(name: prefix + "NoSuchUnit", parameters: ["unit": .string(unit)], reason: description)
         case .invalidTransition(let id, let status):
-            return VarlinkError(name: prefix + "InvalidTransition",
-                                parameters: ["id": .string(id), "status": .string(status.rawValue)], reason: description)
+            return VarlinkError(
+                name: prefix + "InvalidTransition",
+                parameters: ["id": .string(id), "status": .string(status.rawValue)],
+                reason: description
+            )
         case .submissionConflict(let id, let field):
-            return VarlinkError(name: prefix + "SubmissionConflict", parameters: ["id": .string(id), "field": .string(field)],
-                                reason: description)
+            return VarlinkError(
+                name: prefix + "SubmissionConflict",
+                parameters: ["id": .string(id), "field": .string(field)],
+                reason: description
+            )
         case .permissionDenied:
             return .permissionDenied
         case .invalidParameter(let parameter, let reason):
@@ -25,6 +31,10 @@ extension HotlineError {
 
     /// `org.hotline.Dispatch.StorageFailure {reason}`: the database refused the change.
     public static func storageFailure(_ reason: String) -> VarlinkError {
-        VarlinkError(name: DispatchInterface.name + ".StorageFailure", parameters: ["reason": .string(reason)], reason: reason)
+        VarlinkError(
+            name: DispatchInterface.name + ".StorageFailure",
+            parameters: ["reason": .string(reason)],
+            reason: reason
+        )
     }
 }

@@ -18,9 +18,13 @@ public enum Requests {
 
     /// `Submit`'s parameters.
     public static func submission(_ parameters: [String: JSONValue]) throws(VarlinkError) -> Submission {
-        let r = try ParameterReader(parameters, allowed: [
-            "channel", "submissionId", "content", "title", "category", "priority", "citizen", "location", "receivedAt", "deadline",
-        ])
+        let r = try ParameterReader(
+            parameters,
+            allowed: [
+                "channel", "submissionId", "content", "title", "category", "priority", "citizen", "location",
+                "receivedAt", "deadline",
+            ]
+        )
         let citizen = try r.optionalObject("citizen", allowed: ["name", "phone"])
         let location = try r.optionalObject("location", allowed: ["district", "address"])
         let phone = try citizen?.optionalString("phone", maxLength: 32)
@@ -35,8 +39,10 @@ public enum Requests {
             category: try r.optionalString("category", maxLength: maximumFieldLength),
             priority: try r.optionalEnum("priority") ?? .normal,
             citizen: Citizen(name: try citizen?.optionalString("name", maxLength: maximumFieldLength), phone: phone),
-            location: Location(district: try location?.optionalString("district", maxLength: maximumFieldLength),
-                               address: try location?.optionalString("address", maxLength: 1000)),
+            location: Location(
+                district: try location?.optionalString("district", maxLength: maximumFieldLength),
+                address: try location?.optionalString("address", maxLength: 1000)
+            ),
             receivedAt: try r.optionalDate("receivedAt"),
             deadline: try r.optionalDate("deadline")
         )
@@ -47,7 +53,10 @@ public enum Requests {
     }
 
     /// The parameters of a ticket-changing method, as an id and a core command.
-    public static func command(_ method: String, _ parameters: [String: JSONValue]) throws(VarlinkError) -> (id: String, command: TicketCommand)? {
+    public static func command(
+        _ method: String,
+        _ parameters: [String: JSONValue]
+    ) throws(VarlinkError) -> (id: String, command: TicketCommand)? {
         func reader(_ names: Set<String>) throws(VarlinkError) -> ParameterReader {
             try ParameterReader(parameters, allowed: names.union(["id"]))
         }
@@ -55,9 +64,14 @@ public enum Requests {
         switch method {
         case "Dispatch":
             let r = try reader(["unit", "coUnits", "note"])
-            return (try ticketID(r), .dispatch(unit: try r.string("unit", maxLength: maximumFieldLength),
-                                               coUnits: try r.optionalStrings("coUnits") ?? [],
-                                               note: try r.optionalString("note", maxLength: text)))
+            return (
+                try ticketID(r),
+                .dispatch(
+                    unit: try r.string("unit", maxLength: maximumFieldLength),
+                    coUnits: try r.optionalStrings("coUnits") ?? [],
+                    note: try r.optionalString("note", maxLength: text)
+                )
+            )
         case "Claim":
             return (try ticketID(try reader([])), .claim)
         case "Progress":
@@ -68,12 +82,20 @@ public enum Requests {
             return (try ticketID(r), .return(reason: try r.string("reason", maxLength: text)))
         case "RequestExtension":
             let r = try reader(["reason", "until", "longTerm"])
-            return (try ticketID(r), .requestExtension(reason: try r.string("reason", maxLength: text),
-                                                       until: try r.optionalDate("until"),
-                                                       longTerm: try r.optionalBool("longTerm") ?? false))
+            return (
+                try ticketID(r),
+                .requestExtension(
+                    reason: try r.string("reason", maxLength: text),
+                    until: try r.optionalDate("until"),
+                    longTerm: try r.optionalBool("longTerm") ?? false
+                )
+            )
         case "DecideExtension":
             let r = try reader(["approve", "note"])
-            return (try ticketID(r), .decideExtension(approve: try r.bool("approve"), note: try r.optionalString("note", maxLength: text)))
+            return (
+                try ticketID(r),
+                .decideExtension(approve: try r.bool("approve"), note: try r.optionalString("note", maxLength: text))
+            )
         case "ExplainOverdue":
             let r = try reader(["reason"])
             return (try ticketID(r), .explainOverdue(reason: try r.string("reason", maxLength: text)))
@@ -82,11 +104,20 @@ public enum Requests {
             return (try ticketID(r), .reply(result: try r.string("result", maxLength: text)))
         case "Rate":
             let r = try reader(["rating", "solved", "comment"])
-            return (try ticketID(r), .rate(rating: try r.enumValue("rating"), solved: try r.bool("solved"),
-                                           comment: try r.optionalString("comment", maxLength: text)))
+            return (
+                try ticketID(r),
+                .rate(
+                    rating: try r.enumValue("rating"),
+                    solved: try r.bool("solved"),
+                    comment: try r.optionalString("comment", maxLength: text)
+                )
+            )
         case "Callback":
             let r = try reader(["outcome", "note"])
-            return (try ticketID(r), .callback(outcome: try r.enumValue("outcome"), note: try r.string("note", maxLength: text)))
+            return (
+                try ticketID(r),
+                .callback(outcome: try r.enumValue("outcome"), note: try r.string("note", maxLength: text))
+            )
         case "Merge":
             let r = try reader(["into"])
             return (try ticketID(r), .merge(into: try r.string("into", maxLength: 64)))

@@ -5,11 +5,11 @@ public enum TestingInterface {
 
     /// The interface description.
     public static let description = """
-    # Test control of a daemon started with --manual-clock.
-    interface org.hotline.Testing
+        # Test control of a daemon started with --manual-clock.
+        interface org.hotline.Testing
 
-    # Moves the daemon's clock to now (admin only) and runs the deadline sweep for it
-    # before replying.
-    method SetTime(now: string) -> ()
-    """
+        # Moves the daemon's clock to now (admin only) and runs the deadline sweep for it
+        # before replying.
+        method SetTime(now: string) -> ()
+        """
 }

@@ -15,7 +15,8 @@ import GRDB
 /// satisfies the old constraints, hence the new ones, which are the same rules.
 enum CheckConstraintRewrite {
     /// `column IN ('a', 'b')` or `column IN (0, 1)`, as the schema writes them.
-    nonisolated(unsafe) private static let inList = #/(?<column>[A-Za-z_][A-Za-z0-9_]*) IN \((?<values>(?:'[^']*'|-?[0-9]+)(?:, (?:'[^']*'|-?[0-9]+))*)\)/#
+    nonisolated(unsafe) private static let inList =
+        #/(?<column>[A-Za-z_][A-Za-z0-9_]*) IN \((?<values>(?:'[^']*'|-?[0-9]+)(?:, (?:'[^']*'|-?[0-9]+))*)\)/#
 
     /// `sql` with every `column IN (literal, …)` replaced by `(column = literal OR …)`.
     static func expandingINLists(_ sql: String) -> String {
@@ -33,10 +34,17 @@ enum CheckConstraintRewrite {
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
         try db.execute(sql: "PRAGMA writable_schema = ON")
         for table in tables {
-            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?",
-                                                arguments: [table]) else { continue }
-            try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
-                           arguments: [expandingINLists(sql), table])
+            guard
+                let sql = try String.fetchOne(
+                    db,
+                    sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                    arguments: [table]
+                )
+            else { continue }
+            try db.execute(
+                sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                arguments: [expandingINLists(sql), table]
+            )
         }
         try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
         try db.execute(sql: "PRAGMA writable_schema = OFF")

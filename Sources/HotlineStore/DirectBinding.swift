@@ -50,8 +50,11 @@ extension Statement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
-            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "\(values.count) values for \(sqlite3_bind_parameter_count(handle)) parameters",
-                                sql: sql)
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "\(values.count) values for \(sqlite3_bind_parameter_count(handle)) parameters",
+                sql: sql
+            )
         }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
@@ -62,7 +65,9 @@ extension Statement {
             case .double(let number): code = sqlite3_bind_double(handle, index, number)
             case .string(let text): code = sqlite3_bind_text(handle, index, text, -1, Self.transient)
             case .blob(let data):
-                code = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+                code = data.withUnsafeBytes {
+                    sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
+                }
             }
             guard code == SQLITE_OK else { throw failure(code) }
         }

@@ -132,7 +132,10 @@ final class GroupCommitter: Sendable {
             }
             return
         }
-        groupSizes.withLock { $0.groups += 1; $0.calls += group.count }
+        groupSizes.withLock {
+            $0.groups += 1
+            $0.calls += group.count
+        }
         for answer in answers { answer() }
     }
 }

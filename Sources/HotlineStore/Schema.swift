@@ -56,219 +56,219 @@ enum Schema {
     /// ticket's remaining checks, and deletes it, so the table stays small. Neither table
     /// has foreign keys: checking them would read the ticket.
     private static let v5 = """
-    CREATE TABLE deadlineCheck (
-        fireAt     INTEGER NOT NULL,
-        ticketId   TEXT    NOT NULL,
-        kind       TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback' OR kind = 'rating'),
-        stage      TEXT    NOT NULL CHECK (stage = 'warn' OR stage = 'due'),
-        dueAt      INTEGER NOT NULL,
-        channel    TEXT    NOT NULL,
-        unit       TEXT,
-        coUnits    TEXT    NOT NULL,
-        receivedAt INTEGER NOT NULL,
-        replied    INTEGER NOT NULL CHECK (replied = 0 OR replied = 1),
-        unitOverdue    INTEGER NOT NULL CHECK (unitOverdue = 0 OR unitOverdue = 1),
-        resolveOverdue INTEGER NOT NULL CHECK (resolveOverdue = 0 OR resolveOverdue = 1),
-        PRIMARY KEY (fireAt, ticketId, kind, stage)
-    ) WITHOUT ROWID;
+        CREATE TABLE deadlineCheck (
+            fireAt     INTEGER NOT NULL,
+            ticketId   TEXT    NOT NULL,
+            kind       TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback' OR kind = 'rating'),
+            stage      TEXT    NOT NULL CHECK (stage = 'warn' OR stage = 'due'),
+            dueAt      INTEGER NOT NULL,
+            channel    TEXT    NOT NULL,
+            unit       TEXT,
+            coUnits    TEXT    NOT NULL,
+            receivedAt INTEGER NOT NULL,
+            replied    INTEGER NOT NULL CHECK (replied = 0 OR replied = 1),
+            unitOverdue    INTEGER NOT NULL CHECK (unitOverdue = 0 OR unitOverdue = 1),
+            resolveOverdue INTEGER NOT NULL CHECK (resolveOverdue = 0 OR resolveOverdue = 1),
+            PRIMARY KEY (fireAt, ticketId, kind, stage)
+        ) WITHOUT ROWID;
 
-    CREATE TABLE deadlinePassed (
-        ticketId TEXT    NOT NULL,
-        kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback'),
-        at       INTEGER NOT NULL,
-        unit     TEXT,
-        PRIMARY KEY (ticketId, kind, at)
-    ) WITHOUT ROWID;
+        CREATE TABLE deadlinePassed (
+            ticketId TEXT    NOT NULL,
+            kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback'),
+            at       INTEGER NOT NULL,
+            unit     TEXT,
+            PRIMARY KEY (ticketId, kind, at)
+        ) WITHOUT ROWID;
 
-    -- The checks still to make, from the deadlines' states.
-    INSERT INTO deadlineCheck
-        SELECT d.warnAt, d.ticketId, d.kind, 'warn', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL,
-               t.unitOverdue, t.resolveOverdue
-        FROM deadline d JOIN ticket t ON t.id = d.ticketId
-        WHERE d.state = 'open' AND d.kind <> 'rating';
-    INSERT INTO deadlineCheck
-        SELECT d.dueAt + 1, d.ticketId, d.kind, 'due', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL,
-               t.unitOverdue, t.resolveOverdue
-        FROM deadline d JOIN ticket t ON t.id = d.ticketId
-        WHERE d.state = 'open' OR d.state = 'warned';
+        -- The checks still to make, from the deadlines' states.
+        INSERT INTO deadlineCheck
+            SELECT d.warnAt, d.ticketId, d.kind, 'warn', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL,
+                   t.unitOverdue, t.resolveOverdue
+            FROM deadline d JOIN ticket t ON t.id = d.ticketId
+            WHERE d.state = 'open' AND d.kind <> 'rating';
+        INSERT INTO deadlineCheck
+            SELECT d.dueAt + 1, d.ticketId, d.kind, 'due', d.dueAt, t.channel, t.unit, t.coUnits, t.receivedAt, t.repliedAt IS NOT NULL,
+                   t.unitOverdue, t.resolveOverdue
+            FROM deadline d JOIN ticket t ON t.id = d.ticketId
+            WHERE d.state = 'open' OR d.state = 'warned';
 
-    -- Definitions only: the state and next check now live in deadlineCheck.
-    CREATE TABLE deadlineDefinition (
-        ticketId TEXT    NOT NULL REFERENCES ticket(id),
-        kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback' OR kind = 'rating'),
-        startAt  INTEGER NOT NULL,
-        warnAt   INTEGER NOT NULL,
-        dueAt    INTEGER NOT NULL,
-        PRIMARY KEY (ticketId, kind)
-    ) WITHOUT ROWID;
-    INSERT INTO deadlineDefinition SELECT ticketId, kind, startAt, warnAt, dueAt FROM deadline;
-    DROP TABLE deadline;
-    ALTER TABLE deadlineDefinition RENAME TO deadline;
-    """
+        -- Definitions only: the state and next check now live in deadlineCheck.
+        CREATE TABLE deadlineDefinition (
+            ticketId TEXT    NOT NULL REFERENCES ticket(id),
+            kind     TEXT    NOT NULL CHECK (kind = 'claim' OR kind = 'resolve' OR kind = 'phase' OR kind = 'callback' OR kind = 'rating'),
+            startAt  INTEGER NOT NULL,
+            warnAt   INTEGER NOT NULL,
+            dueAt    INTEGER NOT NULL,
+            PRIMARY KEY (ticketId, kind)
+        ) WITHOUT ROWID;
+        INSERT INTO deadlineDefinition SELECT ticketId, kind, startAt, warnAt, dueAt FROM deadline;
+        DROP TABLE deadline;
+        ALTER TABLE deadlineDefinition RENAME TO deadline;
+        """
 
     /// Times are integer milliseconds since 1970 (UTC); booleans are 0/1.
     private static let v1 = """
-    CREATE TABLE ticket (
-        seq               INTEGER PRIMARY KEY AUTOINCREMENT,
-        id                TEXT    NOT NULL UNIQUE,
-        channel           TEXT    NOT NULL CHECK (channel IN (\(list(SubmissionChannel.self)))),
-        submissionId      TEXT    NOT NULL CHECK (length(submissionId) > 0),
-        status            TEXT    NOT NULL CHECK (status IN (\(list(TicketStatus.self)))),
-        priority          TEXT    NOT NULL CHECK (priority IN (\(list(Priority.self)))),
-        category          TEXT,
-        title             TEXT,
-        content           TEXT    NOT NULL,
-        citizenName       TEXT,
-        citizenPhone      TEXT,
-        district          TEXT,
-        address           TEXT,
-        unit              TEXT,
-        coUnits           TEXT    NOT NULL DEFAULT '[]',
-        receivedAt        INTEGER NOT NULL,
-        deadline          INTEGER,
-        dispatchedAt      INTEGER,
-        claimedAt         INTEGER,
-        claimBy           INTEGER,
-        dueBy             INTEGER,
-        repliedAt         INTEGER,
-        ratingBy          INTEGER,
-        callbackBy        INTEGER,
-        overdue           INTEGER NOT NULL DEFAULT 0 CHECK (overdue IN (0, 1)),
-        supervised        INTEGER NOT NULL DEFAULT 0 CHECK (supervised IN (0, 1)),
-        longTerm          INTEGER NOT NULL DEFAULT 0 CHECK (longTerm IN (0, 1)),
-        phaseDueBy        INTEGER,
-        extensionPending  INTEGER NOT NULL DEFAULT 0 CHECK (extensionPending IN (0, 1)),
-        extensionUntil    INTEGER,
-        extensionLongTerm INTEGER NOT NULL DEFAULT 0 CHECK (extensionLongTerm IN (0, 1)),
-        rating            TEXT    CHECK (rating IS NULL OR rating IN (\(list(Rating.self)))),
-        solved            INTEGER CHECK (solved IS NULL OR solved IN (0, 1)),
-        callbackAttempts  INTEGER NOT NULL DEFAULT 0 CHECK (callbackAttempts >= 0),
-        duplicateOf       TEXT    REFERENCES ticket(id),
-        closedAs          TEXT    CHECK (closedAs IS NULL OR closedAs IN (\(list(ClosedAs.self)))),
-        closedAt          INTEGER,
-        reopenedAt        INTEGER,
-        ratedAt           INTEGER,
-        phaseStartedAt    INTEGER,
-        unitOverdue       INTEGER NOT NULL DEFAULT 0 CHECK (unitOverdue IN (0, 1)),
-        resolveOverdue    INTEGER NOT NULL DEFAULT 0 CHECK (resolveOverdue IN (0, 1)),
-        badRated          INTEGER NOT NULL DEFAULT 0 CHECK (badRated IN (0, 1)),
-        calledBack        INTEGER NOT NULL DEFAULT 0 CHECK (calledBack IN (0, 1)),
-        rectified         INTEGER NOT NULL DEFAULT 0 CHECK (rectified IN (0, 1)),
-        extended          INTEGER NOT NULL DEFAULT 0 CHECK (extended IN (0, 1)),
-        UNIQUE (channel, submissionId),
-        CHECK ((status = 'closed') = (closedAs IS NOT NULL AND closedAt IS NOT NULL)),
-        CHECK (status IN ('pending', 'closed') OR unit IS NOT NULL),
-        CHECK ((closedAs = 'duplicate') = (duplicateOf IS NOT NULL)),
-        CHECK (status <> 'callback' OR callbackBy IS NOT NULL)
-    );
-    CREATE INDEX ticket_status ON ticket(status);
-    CREATE INDEX ticket_unit ON ticket(unit, status);
-    CREATE INDEX ticket_received ON ticket(receivedAt, unit);
-    -- Backs the self-reference duplicateOf → id, so that foreign-key checks never scan.
-    CREATE INDEX ticket_duplicate ON ticket(duplicateOf);
-    CREATE INDEX ticket_phone ON ticket(citizenPhone, category, receivedAt) WHERE citizenPhone IS NOT NULL;
+        CREATE TABLE ticket (
+            seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+            id                TEXT    NOT NULL UNIQUE,
+            channel           TEXT    NOT NULL CHECK (channel IN (\(list(SubmissionChannel.self)))),
+            submissionId      TEXT    NOT NULL CHECK (length(submissionId) > 0),
+            status            TEXT    NOT NULL CHECK (status IN (\(list(TicketStatus.self)))),
+            priority          TEXT    NOT NULL CHECK (priority IN (\(list(Priority.self)))),
+            category          TEXT,
+            title             TEXT,
+            content           TEXT    NOT NULL,
+            citizenName       TEXT,
+            citizenPhone      TEXT,
+            district          TEXT,
+            address           TEXT,
+            unit              TEXT,
+            coUnits           TEXT    NOT NULL DEFAULT '[]',
+            receivedAt        INTEGER NOT NULL,
+            deadline          INTEGER,
+            dispatchedAt      INTEGER,
+            claimedAt         INTEGER,
+            claimBy           INTEGER,
+            dueBy             INTEGER,
+            repliedAt         INTEGER,
+            ratingBy          INTEGER,
+            callbackBy        INTEGER,
+            overdue           INTEGER NOT NULL DEFAULT 0 CHECK (overdue IN (0, 1)),
+            supervised        INTEGER NOT NULL DEFAULT 0 CHECK (supervised IN (0, 1)),
+            longTerm          INTEGER NOT NULL DEFAULT 0 CHECK (longTerm IN (0, 1)),
+            phaseDueBy        INTEGER,
+            extensionPending  INTEGER NOT NULL DEFAULT 0 CHECK (extensionPending IN (0, 1)),
+            extensionUntil    INTEGER,
+            extensionLongTerm INTEGER NOT NULL DEFAULT 0 CHECK (extensionLongTerm IN (0, 1)),
+            rating            TEXT    CHECK (rating IS NULL OR rating IN (\(list(Rating.self)))),
+            solved            INTEGER CHECK (solved IS NULL OR solved IN (0, 1)),
+            callbackAttempts  INTEGER NOT NULL DEFAULT 0 CHECK (callbackAttempts >= 0),
+            duplicateOf       TEXT    REFERENCES ticket(id),
+            closedAs          TEXT    CHECK (closedAs IS NULL OR closedAs IN (\(list(ClosedAs.self)))),
+            closedAt          INTEGER,
+            reopenedAt        INTEGER,
+            ratedAt           INTEGER,
+            phaseStartedAt    INTEGER,
+            unitOverdue       INTEGER NOT NULL DEFAULT 0 CHECK (unitOverdue IN (0, 1)),
+            resolveOverdue    INTEGER NOT NULL DEFAULT 0 CHECK (resolveOverdue IN (0, 1)),
+            badRated          INTEGER NOT NULL DEFAULT 0 CHECK (badRated IN (0, 1)),
+            calledBack        INTEGER NOT NULL DEFAULT 0 CHECK (calledBack IN (0, 1)),
+            rectified         INTEGER NOT NULL DEFAULT 0 CHECK (rectified IN (0, 1)),
+            extended          INTEGER NOT NULL DEFAULT 0 CHECK (extended IN (0, 1)),
+            UNIQUE (channel, submissionId),
+            CHECK ((status = 'closed') = (closedAs IS NOT NULL AND closedAt IS NOT NULL)),
+            CHECK (status IN ('pending', 'closed') OR unit IS NOT NULL),
+            CHECK ((closedAs = 'duplicate') = (duplicateOf IS NOT NULL)),
+            CHECK (status <> 'callback' OR callbackBy IS NOT NULL)
+        );
+        CREATE INDEX ticket_status ON ticket(status);
+        CREATE INDEX ticket_unit ON ticket(unit, status);
+        CREATE INDEX ticket_received ON ticket(receivedAt, unit);
+        -- Backs the self-reference duplicateOf → id, so that foreign-key checks never scan.
+        CREATE INDEX ticket_duplicate ON ticket(duplicateOf);
+        CREATE INDEX ticket_phone ON ticket(citizenPhone, category, receivedAt) WHERE citizenPhone IS NOT NULL;
 
-    -- The co-handling units of each ticket, so that "tickets this unit may see" is an index look-up.
-    CREATE TABLE ticketCoUnit (
-        ticketId TEXT NOT NULL REFERENCES ticket(id),
-        unit     TEXT NOT NULL,
-        PRIMARY KEY (ticketId, unit)
-    ) WITHOUT ROWID;
-    CREATE INDEX ticketCoUnit_unit ON ticketCoUnit(unit, ticketId);
+        -- The co-handling units of each ticket, so that "tickets this unit may see" is an index look-up.
+        CREATE TABLE ticketCoUnit (
+            ticketId TEXT NOT NULL REFERENCES ticket(id),
+            unit     TEXT NOT NULL,
+            PRIMARY KEY (ticketId, unit)
+        ) WITHOUT ROWID;
+        CREATE INDEX ticketCoUnit_unit ON ticketCoUnit(unit, ticketId);
 
-    -- The audit trail: append-only, enforced by the triggers below.
-    CREATE TABLE event (
-        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-        ticketId TEXT    NOT NULL REFERENCES ticket(id),
-        at       INTEGER NOT NULL,
-        kind     TEXT    NOT NULL CHECK (kind IN (\(list(TicketEventKind.self)))),
-        actorUid INTEGER NOT NULL CHECK (actorUid >= 0),
-        role     TEXT    NOT NULL CHECK (role IN (\(list(Role.Kind.self)))),
-        unit     TEXT,
-        note     TEXT
-    );
-    CREATE INDEX event_ticket ON event(ticketId, seq);
-    CREATE INDEX event_returned ON event(unit, ticketId) WHERE kind = 'returned';
-    CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
-        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-    CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
-        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        -- The audit trail: append-only, enforced by the triggers below.
+        CREATE TABLE event (
+            seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticketId TEXT    NOT NULL REFERENCES ticket(id),
+            at       INTEGER NOT NULL,
+            kind     TEXT    NOT NULL CHECK (kind IN (\(list(TicketEventKind.self)))),
+            actorUid INTEGER NOT NULL CHECK (actorUid >= 0),
+            role     TEXT    NOT NULL CHECK (role IN (\(list(Role.Kind.self)))),
+            unit     TEXT,
+            note     TEXT
+        );
+        CREATE INDEX event_ticket ON event(ticketId, seq);
+        CREATE INDEX event_returned ON event(unit, ticketId) WHERE kind = 'returned';
+        CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 
-    -- The running deadlines of each ticket. nextCheck is when the SLA clock must look at
-    -- the row again (the due-soon point, then the due time); NULL once it has passed. The
-    -- clock only ever reads rows whose nextCheck has come, through the partial index.
-    CREATE TABLE deadline (
-        ticketId  TEXT    NOT NULL REFERENCES ticket(id),
-        kind      TEXT    NOT NULL CHECK (kind IN (\(list(DeadlineKind.self)))),
-        startAt   INTEGER NOT NULL,
-        warnAt    INTEGER NOT NULL,
-        dueAt     INTEGER NOT NULL,
-        state     TEXT    NOT NULL CHECK (state IN (\(list(Deadline.State.self)))),
-        nextCheck INTEGER,
-        PRIMARY KEY (ticketId, kind),
-        CHECK ((state = 'passed') = (nextCheck IS NULL))
-    ) WITHOUT ROWID;
-    CREATE INDEX deadline_next ON deadline(nextCheck) WHERE nextCheck IS NOT NULL;
+        -- The running deadlines of each ticket. nextCheck is when the SLA clock must look at
+        -- the row again (the due-soon point, then the due time); NULL once it has passed. The
+        -- clock only ever reads rows whose nextCheck has come, through the partial index.
+        CREATE TABLE deadline (
+            ticketId  TEXT    NOT NULL REFERENCES ticket(id),
+            kind      TEXT    NOT NULL CHECK (kind IN (\(list(DeadlineKind.self)))),
+            startAt   INTEGER NOT NULL,
+            warnAt    INTEGER NOT NULL,
+            dueAt     INTEGER NOT NULL,
+            state     TEXT    NOT NULL CHECK (state IN (\(list(Deadline.State.self)))),
+            nextCheck INTEGER,
+            PRIMARY KEY (ticketId, kind),
+            CHECK ((state = 'passed') = (nextCheck IS NULL))
+        ) WITHOUT ROWID;
+        CREATE INDEX deadline_next ON deadline(nextCheck) WHERE nextCheck IS NOT NULL;
 
-    -- The monthly figures rolled up per local day of receipt and lead unit, kept current in
-    -- the same transaction as every ticket change, so that Stats over whole days sums a few
-    -- hundred rows instead of scanning a month of tickets.
-    CREATE TABLE unitDay (
-        day           TEXT    NOT NULL,
-        unit          TEXT    NOT NULL,
-        dispatched    INTEGER NOT NULL DEFAULT 0,
-        claimedOnTime INTEGER NOT NULL DEFAULT 0,
-        replied       INTEGER NOT NULL DEFAULT 0,
-        repliedOnTime INTEGER NOT NULL DEFAULT 0,
-        rated         INTEGER NOT NULL DEFAULT 0,
-        solved        INTEGER NOT NULL DEFAULT 0,
-        satisfied     INTEGER NOT NULL DEFAULT 0,
-        badRatings    INTEGER NOT NULL DEFAULT 0,
-        callbacksDone INTEGER NOT NULL DEFAULT 0,
-        rectified     INTEGER NOT NULL DEFAULT 0,
-        overdue       INTEGER NOT NULL DEFAULT 0,
-        extended      INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (day, unit)
-    ) WITHOUT ROWID;
+        -- The monthly figures rolled up per local day of receipt and lead unit, kept current in
+        -- the same transaction as every ticket change, so that Stats over whole days sums a few
+        -- hundred rows instead of scanning a month of tickets.
+        CREATE TABLE unitDay (
+            day           TEXT    NOT NULL,
+            unit          TEXT    NOT NULL,
+            dispatched    INTEGER NOT NULL DEFAULT 0,
+            claimedOnTime INTEGER NOT NULL DEFAULT 0,
+            replied       INTEGER NOT NULL DEFAULT 0,
+            repliedOnTime INTEGER NOT NULL DEFAULT 0,
+            rated         INTEGER NOT NULL DEFAULT 0,
+            solved        INTEGER NOT NULL DEFAULT 0,
+            satisfied     INTEGER NOT NULL DEFAULT 0,
+            badRatings    INTEGER NOT NULL DEFAULT 0,
+            callbacksDone INTEGER NOT NULL DEFAULT 0,
+            rectified     INTEGER NOT NULL DEFAULT 0,
+            overdue       INTEGER NOT NULL DEFAULT 0,
+            extended      INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, unit)
+        ) WITHOUT ROWID;
 
-    -- The per-day counter behind readable ticket ids (20261129-0042).
-    CREATE TABLE ticketSequence (
-        day  TEXT    PRIMARY KEY,
-        last INTEGER NOT NULL CHECK (last > 0)
-    ) WITHOUT ROWID;
-    """
+        -- The per-day counter behind readable ticket ids (20261129-0042).
+        CREATE TABLE ticketSequence (
+            day  TEXT    PRIMARY KEY,
+            last INTEGER NOT NULL CHECK (last > 0)
+        ) WITHOUT ROWID;
+        """
 
     /// `claimOverdue` holds for the tickets whose current dispatch has an `overdue` event of
     /// its claim deadline (an unfolded passing stands for it until folded, as for the other
     /// flags). `unitHour` replaces `unitDay`; the migration fills it from every ticket.
     private static let v6 = """
-    ALTER TABLE ticket ADD COLUMN claimOverdue INTEGER NOT NULL DEFAULT 0 CHECK (claimOverdue = 0 OR claimOverdue = 1);
-    UPDATE ticket SET claimOverdue = 1
-    WHERE claimedAt IS NULL AND claimBy IS NOT NULL AND unit IS NOT NULL AND dispatchedAt IS NOT NULL
-      AND EXISTS (SELECT 1 FROM event e WHERE e.ticketId = ticket.id AND e.kind = 'overdue' AND e.note = 'claim'
-                  AND e.at >= ticket.dispatchedAt);
-    DROP TABLE unitDay;
-    -- The monthly figures rolled up per hour of receipt (UTC, hours since 1970) and lead
-    -- unit, kept current in the same transaction as every ticket change and by the sweep, so
-    -- that Stats over a month sums a few thousand rows instead of scanning its tickets.
-    CREATE TABLE unitHour (
-        hour          INTEGER NOT NULL,
-        unit          TEXT    NOT NULL,
-        dispatched    INTEGER NOT NULL DEFAULT 0,
-        claimDue      INTEGER NOT NULL DEFAULT 0,
-        claimedOnTime INTEGER NOT NULL DEFAULT 0,
-        replyDue      INTEGER NOT NULL DEFAULT 0,
-        replied       INTEGER NOT NULL DEFAULT 0,
-        repliedOnTime INTEGER NOT NULL DEFAULT 0,
-        rated         INTEGER NOT NULL DEFAULT 0,
-        solved        INTEGER NOT NULL DEFAULT 0,
-        satisfied     INTEGER NOT NULL DEFAULT 0,
-        badRatings    INTEGER NOT NULL DEFAULT 0,
-        callbacksDone INTEGER NOT NULL DEFAULT 0,
-        rectified     INTEGER NOT NULL DEFAULT 0,
-        overdue       INTEGER NOT NULL DEFAULT 0,
-        extended      INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (hour, unit)
-    ) WITHOUT ROWID;
-    """
+        ALTER TABLE ticket ADD COLUMN claimOverdue INTEGER NOT NULL DEFAULT 0 CHECK (claimOverdue = 0 OR claimOverdue = 1);
+        UPDATE ticket SET claimOverdue = 1
+        WHERE claimedAt IS NULL AND claimBy IS NOT NULL AND unit IS NOT NULL AND dispatchedAt IS NOT NULL
+          AND EXISTS (SELECT 1 FROM event e WHERE e.ticketId = ticket.id AND e.kind = 'overdue' AND e.note = 'claim'
+                      AND e.at >= ticket.dispatchedAt);
+        DROP TABLE unitDay;
+        -- The monthly figures rolled up per hour of receipt (UTC, hours since 1970) and lead
+        -- unit, kept current in the same transaction as every ticket change and by the sweep, so
+        -- that Stats over a month sums a few thousand rows instead of scanning its tickets.
+        CREATE TABLE unitHour (
+            hour          INTEGER NOT NULL,
+            unit          TEXT    NOT NULL,
+            dispatched    INTEGER NOT NULL DEFAULT 0,
+            claimDue      INTEGER NOT NULL DEFAULT 0,
+            claimedOnTime INTEGER NOT NULL DEFAULT 0,
+            replyDue      INTEGER NOT NULL DEFAULT 0,
+            replied       INTEGER NOT NULL DEFAULT 0,
+            repliedOnTime INTEGER NOT NULL DEFAULT 0,
+            rated         INTEGER NOT NULL DEFAULT 0,
+            solved        INTEGER NOT NULL DEFAULT 0,
+            satisfied     INTEGER NOT NULL DEFAULT 0,
+            badRatings    INTEGER NOT NULL DEFAULT 0,
+            callbacksDone INTEGER NOT NULL DEFAULT 0,
+            rectified     INTEGER NOT NULL DEFAULT 0,
+            overdue       INTEGER NOT NULL DEFAULT 0,
+            extended      INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (hour, unit)
+        ) WITHOUT ROWID;
+        """
 }

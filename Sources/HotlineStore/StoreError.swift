@@ -36,9 +36,11 @@ extension StoreError {
             return "the database file is damaged (\(error.message ?? "corrupt")); nothing was stored. Stop the daemon "
                 + "and restore the database from a backup"
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return "another process holds the database locked; nothing was stored. Only hotlined may open it for writing"
+            return
+                "another process holds the database locked; nothing was stored. Only hotlined may open it for writing"
         default:
-            return "the database could not complete the request (\(error.message ?? "\(error.resultCode)")); nothing was stored"
+            return
+                "the database could not complete the request (\(error.message ?? "\(error.resultCode)")); nothing was stored"
         }
     }
 }

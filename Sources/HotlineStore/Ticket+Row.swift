@@ -50,15 +50,28 @@ extension Ticket {
         let submissionId: String = next()
         let status: TicketStatus = try nextEnum("status")
         let priority: Priority = try nextEnum("priority")
-        let category: String? = nextOptional(), title: String? = nextOptional(), content: String = next()
+        let category: String? = nextOptional()
+        let title: String? = nextOptional()
+        let content: String = next()
         let citizen = Citizen(name: nextOptional(), phone: nextOptional())
         let location = Location(district: nextOptional(), address: nextOptional())
         let unit: String? = nextOptional()
         let coUnitsJSON: String = next()
         let receivedAt = Date(millis: next())
-        self.init(id: id, channel: channel, submissionId: submissionId, status: status, priority: priority,
-                  category: category, title: title, content: content, citizen: citizen, location: location,
-                  receivedAt: receivedAt, deadline: nextDate())
+        self.init(
+            id: id,
+            channel: channel,
+            submissionId: submissionId,
+            status: status,
+            priority: priority,
+            category: category,
+            title: title,
+            content: content,
+            citizen: citizen,
+            location: location,
+            receivedAt: receivedAt,
+            deadline: nextDate()
+        )
         self.unit = unit
         coUnits = Self.coUnits(fromJSON: coUnitsJSON)
         dispatchedAt = nextDate()
@@ -133,11 +146,15 @@ extension Ticket {
         func value(_ flag: Bool) -> DatabaseValue { flag.databaseValue }
         return [
             value(id), value(channel.rawValue), value(submissionId), value(status.rawValue), value(priority.rawValue),
-            value(category), value(title), value(content), value(citizen.name), value(citizen.phone), value(location.district),
-            value(location.address), value(unit), value(coUnitsJSON), value(receivedAt), value(deadline), value(dispatchedAt),
-            value(claimedAt), value(claimBy), value(dueBy), value(repliedAt), value(ratingBy), value(callbackBy), value(overdue),
+            value(category), value(title), value(content), value(citizen.name), value(citizen.phone),
+            value(location.district),
+            value(location.address), value(unit), value(coUnitsJSON), value(receivedAt), value(deadline),
+            value(dispatchedAt),
+            value(claimedAt), value(claimBy), value(dueBy), value(repliedAt), value(ratingBy), value(callbackBy),
+            value(overdue),
             value(supervised), value(longTerm), value(phaseDueBy), value(extensionPending), value(extensionUntil),
-            value(extensionLongTerm), value(rating?.rawValue), solved?.databaseValue ?? .null, callbackAttempts.databaseValue,
+            value(extensionLongTerm), value(rating?.rawValue), solved?.databaseValue ?? .null,
+            callbackAttempts.databaseValue,
             value(duplicateOf), value(closedAs?.rawValue), value(closedAt), value(reopenedAt), value(ratedAt),
             value(phaseStartedAt), value(unitOverdue), value(resolveOverdue), value(badRated), value(calledBack),
             value(rectified), value(extended), value(claimOverdue),
@@ -153,7 +170,13 @@ extension TicketEvent {
         guard let kind = TicketEventKind(rawValue: kindRaw), let role = Role.Kind(rawValue: roleRaw) else {
             throw StoreError.corrupt("event kind \(kindRaw) role \(roleRaw)")
         }
-        self.init(at: Date(millis: row["at"]), kind: kind, actorUid: UInt32(row["actorUid"] as Int64),
-                  role: role, unit: row["unit"], note: row["note"])
+        self.init(
+            at: Date(millis: row["at"]),
+            kind: kind,
+            actorUid: UInt32(row["actorUid"] as Int64),
+            role: role,
+            unit: row["unit"],
+            note: row["note"]
+        )
     }
 }

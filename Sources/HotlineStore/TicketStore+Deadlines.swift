@@ -54,7 +54,9 @@ extension TicketStore {
             var last: (fireAt: Int64, check: DeadlineCheck)?
             // One row more than the batch, to know whether another batch is needed.
             // Read straight from SQLite: GRDB's row decoding cost more than SQLite's own work here.
-            try db.cachedStatement(sql: Self.takeChecksSQL).forEachRow([nowMillis.databaseValue, (batchSize + 1).databaseValue]) { row in
+            try db.cachedStatement(sql: Self.takeChecksSQL).forEachRow([
+                nowMillis.databaseValue, (batchSize + 1).databaseValue,
+            ]) { row in
                 guard result.examined < batchSize else {
                     result.more = true
                     return
@@ -73,13 +75,15 @@ extension TicketStore {
                 // after it: as the check carries them, completed by passings not yet folded
                 // and by those earlier in this batch.
                 guard let unit = check.unit, check.kind.isUnits else { return }
-                let before = batchFacts[check.ticketID] ?? {
-                    var facts = StatsFacts()
-                    facts.replied = check.replied
-                    facts.unitOverdue = check.unitOverdue || sqlite3_column_int64(row, 12) != 0
-                    facts.resolveOverdue = check.resolveOverdue || sqlite3_column_int64(row, 13) != 0
-                    return facts
-                }()
+                let before =
+                    batchFacts[check.ticketID]
+                    ?? {
+                        var facts = StatsFacts()
+                        facts.replied = check.replied
+                        facts.unitOverdue = check.unitOverdue || sqlite3_column_int64(row, 12) != 0
+                        facts.resolveOverdue = check.resolveOverdue || sqlite3_column_int64(row, 13) != 0
+                        return facts
+                    }()
                 let after = before.passing(check.kind)
                 rollup.add(from: before, to: after, unit: unit, receivedAt: check.receivedAt)
                 batchFacts[check.ticketID] = after
@@ -87,13 +91,23 @@ extension TicketStore {
             guard let last else { return result }
             // The batch is the queue's front up to its last key: the passings are recorded and
             // the checks removed as that range of the primary key.
-            let key = [last.fireAt.databaseValue, last.check.ticketID.databaseValue, last.check.kind.rawValue.databaseValue,
-                       last.check.stage.rawValue.databaseValue]
+            let key = [
+                last.fireAt.databaseValue, last.check.ticketID.databaseValue, last.check.kind.rawValue.databaseValue,
+                last.check.stage.rawValue.databaseValue,
+            ]
             try db.cachedStatement(sql: Self.recordPassingsSQL).run([nowMillis.databaseValue] + key)
             try db.cachedStatement(sql: Self.removeTakenSQL).run(key)
             try rollup.write(db)
             for check in closing {
-                guard let transition = try Self.closeRatingWindow(check, clock: clock, at: now, warnFraction: warnFraction, db) else {
+                guard
+                    let transition = try Self.closeRatingWindow(
+                        check,
+                        clock: clock,
+                        at: now,
+                        warnFraction: warnFraction,
+                        db
+                    )
+                else {
                     continue
                 }
                 result.closed.append(transition)
@@ -105,13 +119,26 @@ extension TicketStore {
 
     /// The rating window of a replied ticket has passed unrated: the ticket closes (a status
     /// change, so it is read, changed and written like any command).
-    private static func closeRatingWindow(_ check: DeadlineCheck, clock: SLAClock, at now: Date, warnFraction: Double,
-                                          _ db: Database) throws -> Transition? {
+    private static func closeRatingWindow(
+        _ check: DeadlineCheck,
+        clock: SLAClock,
+        at now: Date,
+        warnFraction: Double,
+        _ db: Database
+    ) throws -> Transition? {
         try foldPassings(of: check.ticketID, db)
-        guard let ticket = try fetch(check.ticketID, db), ticket.status == .replied, ticket.ratingBy?.millis == check.due.millis else {
+        guard let ticket = try fetch(check.ticketID, db), ticket.status == .replied,
+            ticket.ratingBy?.millis == check.due.millis
+        else {
             return nil
         }
-        let deadline = Deadline(kind: .rating, start: ticket.repliedAt ?? check.due, due: check.due, warnAt: check.due, state: .open)
+        let deadline = Deadline(
+            kind: .rating,
+            start: ticket.repliedAt ?? check.due,
+            due: check.due,
+            warnAt: check.due,
+            state: .open
+        )
         let outcome = clock.fire(deadline, of: ticket, at: now)
         guard outcome.ticket != ticket else { return nil }
         try update(outcome.ticket, db, coUnitsChanged: false)
@@ -147,11 +174,15 @@ extension TicketStore {
             SELECT ticketId, kind, ?, CASE WHEN kind = 'callback' THEN NULL ELSE unit END
             FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?) AND stage = 'due' AND kind <> 'rating'
         """
-    private static let removeTakenSQL = "DELETE FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?)"
+    private static let removeTakenSQL =
+        "DELETE FROM deadlineCheck WHERE (fireAt, ticketId, kind, stage) <= (?, ?, ?, ?)"
 
     /// An SQL expression for the position of `column`'s value in `T.allCases`.
-    private static func position<T: RawRepresentable<String> & CaseIterable>(_ column: String, _ type: T.Type) -> String {
-        "CASE \(column) " + T.allCases.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset)" }.joined(separator: " ") + " END"
+    private static func position<T: RawRepresentable<String> & CaseIterable>(_ column: String, _ type: T.Type) -> String
+    {
+        "CASE \(column) "
+            + T.allCases.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset)" }.joined(separator: " ")
+            + " END"
     }
 
     /// Makes a ticket's deadline definitions and checks match its running deadlines: a
@@ -160,38 +191,58 @@ extension TicketStore {
     /// moved one starts open with both checks; one no longer running is removed with
     /// whatever checks it has left.
     /// A new ticket (`isNew`, no `previous`) has no rows yet, so they are not looked up.
-    static func syncDeadlines(of ticket: Ticket, previous: Ticket?, warnFraction: Double, isNew: Bool = false, _ db: Database) throws {
+    static func syncDeadlines(
+        of ticket: Ticket,
+        previous: Ticket?,
+        warnFraction: Double,
+        isNew: Bool = false,
+        _ db: Database
+    ) throws {
         let wanted = ticket.runningDeadlines(warnFraction: warnFraction)
         var existing = isNew ? [:] : try definitions(of: ticket.id, db)
-        let carriedChanged = previous.map {
-            $0.unit != ticket.unit || $0.coUnits != ticket.coUnits || ($0.repliedAt == nil) != (ticket.repliedAt == nil)
-                || $0.unitOverdue != ticket.unitOverdue || $0.resolveOverdue != ticket.resolveOverdue
-        } ?? false
+        let carriedChanged =
+            previous.map {
+                $0.unit != ticket.unit || $0.coUnits != ticket.coUnits
+                    || ($0.repliedAt == nil) != (ticket.repliedAt == nil)
+                    || $0.unitOverdue != ticket.unitOverdue || $0.resolveOverdue != ticket.resolveOverdue
+            } ?? false
         for deadline in wanted {
             let kind = deadline.kind.rawValue
             if let old = existing.removeValue(forKey: kind) {
                 if old.dueAt == deadline.due.millis {
-                    if carriedChanged { try updateChecks(of: ticket, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db) }
+                    if carriedChanged {
+                        try updateChecks(of: ticket, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db)
+                    }
                     continue
                 }
                 try deleteChecks(of: ticket.id, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db)
             }
             // A new ticket's rows cannot conflict: a plain INSERT spares SQLite the REPLACE
             // machinery (and its statement journal).
-            try db.cachedStatement(sql: isNew ? """
-                INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt) VALUES (?, ?, ?, ?, ?)
-                """ : """
-                INSERT OR REPLACE INTO deadline (ticketId, kind, startAt, warnAt, dueAt) VALUES (?, ?, ?, ?, ?)
-                """).run([ticket.id.databaseValue, kind.databaseValue, deadline.start.millis.databaseValue,
-                          deadline.warnAt.millis.databaseValue, deadline.due.millis.databaseValue])
+            try db.cachedStatement(
+                sql: isNew
+                    ? """
+                    INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt) VALUES (?, ?, ?, ?, ?)
+                    """
+                    : """
+                    INSERT OR REPLACE INTO deadline (ticketId, kind, startAt, warnAt, dueAt) VALUES (?, ?, ?, ?, ?)
+                    """
+            ).run([
+                ticket.id.databaseValue, kind.databaseValue, deadline.start.millis.databaseValue,
+                deadline.warnAt.millis.databaseValue, deadline.due.millis.databaseValue,
+            ])
             for check in DeadlineCheck.checks(for: deadline, of: ticket) {
                 let fireAt = check.stage == .warn ? deadline.warnAt.millis : deadline.due.millis + 1
-                try db.cachedStatement(sql: isNew ? insertCheckSQL : replaceCheckSQL).run(check.databaseValues(firingAt: fireAt))
+                try db.cachedStatement(sql: isNew ? insertCheckSQL : replaceCheckSQL).run(
+                    check.databaseValues(firingAt: fireAt)
+                )
             }
         }
         for (kind, old) in existing {
             try deleteChecks(of: ticket.id, kind: kind, warnAt: old.warnAt, dueAt: old.dueAt, db)
-            try db.cachedStatement(sql: "DELETE FROM deadline WHERE ticketId = ? AND kind = ?").execute(arguments: [ticket.id, kind])
+            try db.cachedStatement(sql: "DELETE FROM deadline WHERE ticketId = ? AND kind = ?").execute(arguments: [
+                ticket.id, kind,
+            ])
         }
     }
 
@@ -208,18 +259,31 @@ extension TicketStore {
         [(warnAt, DeadlineCheck.Stage.warn.rawValue), (dueAt + 1, DeadlineCheck.Stage.due.rawValue)]
     }
 
-    private static func deleteChecks(of ticketID: String, kind: String, warnAt: Int64, dueAt: Int64, _ db: Database) throws {
+    private static func deleteChecks(
+        of ticketID: String,
+        kind: String,
+        warnAt: Int64,
+        dueAt: Int64,
+        _ db: Database
+    ) throws {
         for (fireAt, stage) in checkKeys(warnAt: warnAt, dueAt: dueAt) {
-            try db.cachedStatement(sql: "DELETE FROM deadlineCheck WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?")
-                .execute(arguments: [fireAt, ticketID, kind, stage])
+            try db.cachedStatement(
+                sql: "DELETE FROM deadlineCheck WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?"
+            )
+            .execute(arguments: [fireAt, ticketID, kind, stage])
         }
     }
 
     /// A ticket's deadline definitions by kind: the due-soon point and due time that key its checks.
-    private static func definitions(of ticketID: String, _ db: Database) throws -> [String: (warnAt: Int64, dueAt: Int64)] {
+    private static func definitions(
+        of ticketID: String,
+        _ db: Database
+    ) throws -> [String: (warnAt: Int64, dueAt: Int64)] {
         var definitions: [String: (warnAt: Int64, dueAt: Int64)] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, warnAt, dueAt FROM deadline WHERE ticketId = ?"),
-                                    arguments: [ticketID]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT kind, warnAt, dueAt FROM deadline WHERE ticketId = ?"),
+            arguments: [ticketID]
+        ) {
             definitions[row[0]] = (row[1], row[2])
         }
         return definitions
@@ -230,21 +294,33 @@ extension TicketStore {
     static func updateCheckFlags(of ticketID: String, unitOverdue: Bool, resolveOverdue: Bool, _ db: Database) throws {
         for (kind, definition) in try definitions(of: ticketID, db) {
             for (fireAt, stage) in checkKeys(warnAt: definition.warnAt, dueAt: definition.dueAt) {
-                try db.cachedStatement(sql: """
-                    UPDATE deadlineCheck SET unitOverdue = ?, resolveOverdue = ? WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
-                    """).execute(arguments: [unitOverdue, resolveOverdue, fireAt, ticketID, kind, stage])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE deadlineCheck SET unitOverdue = ?, resolveOverdue = ? WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
+                        """
+                ).execute(arguments: [unitOverdue, resolveOverdue, fireAt, ticketID, kind, stage])
             }
         }
     }
 
     /// Sets what the checks of one deadline carry from `ticket`.
-    private static func updateChecks(of ticket: Ticket, kind: String, warnAt: Int64, dueAt: Int64, _ db: Database) throws {
+    private static func updateChecks(
+        of ticket: Ticket,
+        kind: String,
+        warnAt: Int64,
+        dueAt: Int64,
+        _ db: Database
+    ) throws {
         for (fireAt, stage) in checkKeys(warnAt: warnAt, dueAt: dueAt) {
-            try db.cachedStatement(sql: """
-                UPDATE deadlineCheck SET unit = ?, coUnits = ?, replied = ?, unitOverdue = ?, resolveOverdue = ?
-                WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
-                """).execute(arguments: [ticket.unit, ticket.coUnitsJSON, ticket.repliedAt != nil, ticket.unitOverdue, ticket.resolveOverdue,
-                                         fireAt, ticket.id, kind, stage])
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deadlineCheck SET unit = ?, coUnits = ?, replied = ?, unitOverdue = ?, resolveOverdue = ?
+                    WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
+                    """
+            ).execute(arguments: [
+                ticket.unit, ticket.coUnitsJSON, ticket.repliedAt != nil, ticket.unitOverdue, ticket.resolveOverdue,
+                fireAt, ticket.id, kind, stage,
+            ])
         }
     }
 }
@@ -258,17 +334,28 @@ extension DeadlineCheck {
     init(sweepRow row: OpaquePointer) {
         func text(_ column: Int32) -> String? { sqlite3_column_text(row, column).map { String(cString: $0) } }
         func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(row, column) }
-        self.init(ticketID: text(1) ?? "", kind: Self.kinds[Int(integer(2))], stage: integer(3) != 0 ? .due : .warn,
-                  due: Date(millis: integer(4)), channel: Self.channels[Int(integer(5))], unit: text(6),
-                  coUnits: text(7).map(Ticket.coUnits(fromJSON:)) ?? [], receivedAt: Date(millis: integer(8)), replied: integer(9) != 0,
-                  unitOverdue: integer(10) != 0, resolveOverdue: integer(11) != 0)
+        self.init(
+            ticketID: text(1) ?? "",
+            kind: Self.kinds[Int(integer(2))],
+            stage: integer(3) != 0 ? .due : .warn,
+            due: Date(millis: integer(4)),
+            channel: Self.channels[Int(integer(5))],
+            unit: text(6),
+            coUnits: text(7).map(Ticket.coUnits(fromJSON:)) ?? [],
+            receivedAt: Date(millis: integer(8)),
+            replied: integer(9) != 0,
+            unitOverdue: integer(10) != 0,
+            resolveOverdue: integer(11) != 0
+        )
     }
 
     /// The values of a `deadlineCheck` row, in the order of its columns.
     func databaseValues(firingAt fireAt: Int64) -> [DatabaseValue] {
-        [fireAt.databaseValue, ticketID.databaseValue, kind.rawValue.databaseValue, stage.rawValue.databaseValue,
-         due.millis.databaseValue, channel.rawValue.databaseValue, unit?.databaseValue ?? .null,
-         Ticket.coUnitsJSON(coUnits).databaseValue, receivedAt.millis.databaseValue, replied.databaseValue,
-         unitOverdue.databaseValue, resolveOverdue.databaseValue]
+        [
+            fireAt.databaseValue, ticketID.databaseValue, kind.rawValue.databaseValue, stage.rawValue.databaseValue,
+            due.millis.databaseValue, channel.rawValue.databaseValue, unit?.databaseValue ?? .null,
+            Ticket.coUnitsJSON(coUnits).databaseValue, receivedAt.millis.databaseValue, replied.databaseValue,
+            unitOverdue.databaseValue, resolveOverdue.databaseValue,
+        ]
     }
 }

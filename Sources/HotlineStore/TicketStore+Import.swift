@@ -10,8 +10,20 @@ extension TicketStore {
         try await writer.write { db in
             for ticket in tickets {
                 try Self.insert(ticket, db)
-                try Self.append([TicketEvent(at: now, kind: .submitted, actorUid: 0, role: .system, unit: ticket.unit, note: "imported")],
-                                to: ticket.id, db)
+                try Self.append(
+                    [
+                        TicketEvent(
+                            at: now,
+                            kind: .submitted,
+                            actorUid: 0,
+                            role: .system,
+                            unit: ticket.unit,
+                            note: "imported"
+                        )
+                    ],
+                    to: ticket.id,
+                    db
+                )
                 try Self.syncDeadlines(of: ticket, previous: nil, warnFraction: warnFraction, isNew: true, db)
                 try Self.rollUp(from: nil, to: ticket, db)
             }

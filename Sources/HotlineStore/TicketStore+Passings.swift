@@ -44,10 +44,22 @@ extension TicketStore {
     /// The `overdue` events a ticket's unfolded passings stand for, in order. They are
     /// later than every stored event of the ticket (a command folds them first).
     static func unfoldedPassings(of id: String, _ db: Database) throws -> [TicketEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT kind, at, unit FROM deadlinePassed WHERE ticketId = ? ORDER BY at, kind
-            """), arguments: [id]).map { row in
-            TicketEvent(at: Date(millis: row[1]), kind: .overdue, actorUid: 0, role: .system, unit: row[2], note: row[0])
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT kind, at, unit FROM deadlinePassed WHERE ticketId = ? ORDER BY at, kind
+                    """
+            ),
+            arguments: [id]
+        ).map { row in
+            TicketEvent(
+                at: Date(millis: row[1]),
+                kind: .overdue,
+                actorUid: 0,
+                role: .system,
+                unit: row[2],
+                note: row[0]
+            )
         }
     }
 
@@ -59,12 +71,17 @@ extension TicketStore {
         guard !events.isEmpty else { return }
         let kinds = events.compactMap { $0.note.flatMap(DeadlineKind.init(rawValue:)) }
         try append(events, to: id, db)
-        try db.cachedStatement(sql: """
-            UPDATE ticket SET overdue = 1, unitOverdue = (unitOverdue OR ?), resolveOverdue = (resolveOverdue OR ?),
-                              claimOverdue = (claimOverdue OR ?) WHERE id = ?
-            """).execute(arguments: [kinds.contains(where: \.isUnits), kinds.contains(.resolve), kinds.contains(.claim), id])
+        try db.cachedStatement(
+            sql: """
+                UPDATE ticket SET overdue = 1, unitOverdue = (unitOverdue OR ?), resolveOverdue = (resolveOverdue OR ?),
+                                  claimOverdue = (claimOverdue OR ?) WHERE id = ?
+                """
+        ).execute(arguments: [kinds.contains(where: \.isUnits), kinds.contains(.resolve), kinds.contains(.claim), id])
         try db.cachedStatement(sql: "DELETE FROM deadlinePassed WHERE ticketId = ?").execute(arguments: [id])
-        if let flags = try Row.fetchOne(db.cachedStatement(sql: "SELECT unitOverdue, resolveOverdue FROM ticket WHERE id = ?"), arguments: [id]) {
+        if let flags = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT unitOverdue, resolveOverdue FROM ticket WHERE id = ?"),
+            arguments: [id]
+        ) {
             try updateCheckFlags(of: id, unitOverdue: flags[0], resolveOverdue: flags[1], db)
         }
     }
@@ -74,9 +91,14 @@ extension TicketStore {
     @discardableResult
     public func foldPassedDeadlines(limit: Int = 100) async throws -> Int {
         try await writer.write { db in
-            let ids = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT DISTINCT ticketId FROM deadlinePassed LIMIT ?
-                """), arguments: [limit])
+            let ids = try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT ticketId FROM deadlinePassed LIMIT ?
+                        """
+                ),
+                arguments: [limit]
+            )
             for id in ids { try Self.foldPassings(of: id, db) }
             return ids.count
         }

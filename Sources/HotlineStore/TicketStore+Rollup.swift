@@ -79,8 +79,11 @@ extension TicketStore {
         let columns = UnitStats.rolledUp
         let sums = columns.map { "sum(\($0.name))" }.joined(separator: ", ")
         var rows: [String: UnitStats] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT unit, \(sums) FROM unitHour WHERE hour >= ? AND hour < ? GROUP BY unit",
-                                    arguments: [from, to]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT unit, \(sums) FROM unitHour WHERE hour >= ? AND hour < ? GROUP BY unit",
+            arguments: [from, to]
+        ) {
             let unit: String = row[0]
             var stats = UnitStats(unit: unit)
             for (offset, column) in columns.enumerated() { stats[keyPath: column.path] = row[offset + 1] }

@@ -66,8 +66,12 @@ extension TicketStore {
 
     /// Calls `body` with the lead unit, time of receipt and facts of every dispatched ticket
     /// received in `[from, to)` (milliseconds; every ticket when not given).
-    static func forEachFacts(_ db: Database, receivedFrom from: Int64? = nil, to: Int64? = nil,
-                             _ body: (String, Date, StatsFacts) throws -> Void) throws {
+    static func forEachFacts(
+        _ db: Database,
+        receivedFrom from: Int64? = nil,
+        to: Int64? = nil,
+        _ body: (String, Date, StatsFacts) throws -> Void
+    ) throws {
         let ratings = Rating.allCases
         let sql: String
         var arguments: [DatabaseValue] = []
@@ -88,7 +92,9 @@ extension TicketStore {
             facts.replied = flag(5)
             facts.resolveOverdue = flag(6)
             facts.unitOverdue = flag(7)
-            facts.rating = sqlite3_column_text(row, 8).flatMap { raw in ratings.first { $0.rawValue == String(cString: raw) } }
+            facts.rating = sqlite3_column_text(row, 8).flatMap { raw in
+                ratings.first { $0.rawValue == String(cString: raw) }
+            }
             facts.solved = flag(9)
             facts.badRated = flag(10)
             facts.calledBack = flag(11)
@@ -101,13 +107,17 @@ extension TicketStore {
     /// Returns leave the ticket, so they are counted from the events of the returning unit,
     /// driven by the small `event_returned` index (never by scanning the period's tickets).
     static func countReturns(from: Date, to: Date, into rows: inout [String: UnitStats], _ db: Database) throws {
-        let returns = try Row.fetchAll(db, sql: """
-            SELECT e.unit AS unit, count(*) AS returned
-            FROM event e INDEXED BY event_returned
-            JOIN ticket t ON t.id = e.ticketId
-            WHERE e.kind = 'returned' AND e.unit IS NOT NULL AND t.receivedAt >= ? AND t.receivedAt < ?
-            GROUP BY e.unit
-            """, arguments: [from.millis, to.millis])
+        let returns = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.unit AS unit, count(*) AS returned
+                FROM event e INDEXED BY event_returned
+                JOIN ticket t ON t.id = e.ticketId
+                WHERE e.kind = 'returned' AND e.unit IS NOT NULL AND t.receivedAt >= ? AND t.receivedAt < ?
+                GROUP BY e.unit
+                """,
+            arguments: [from.millis, to.millis]
+        )
         for row in returns {
             let unit: String = row["unit"]
             rows[unit, default: UnitStats(unit: unit)].returned = row["returned"]

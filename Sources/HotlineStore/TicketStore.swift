@@ -84,7 +84,12 @@ public final class TicketStore: Sendable {
     /// Creates a ticket for a submission, or returns the existing one for a repeated
     /// idempotency key (`created: false`); a repeated key with other content is
     /// `submissionConflict`.
-    public func submit(_ submission: Submission, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> SubmitResult {
+    public func submit(
+        _ submission: Submission,
+        lifecycle: Lifecycle,
+        by caller: Caller,
+        at now: Date
+    ) async throws -> SubmitResult {
         // Routing and deadlines need no database: worked out here, off the single writer.
         let unnumbered = lifecycle.submit(submission, id: "", by: caller, at: now)
         return try await committer.write { db in
@@ -92,30 +97,55 @@ public final class TicketStore: Sendable {
             // the whole ticket only for a re-submission.
             let key = [submission.channel.rawValue.databaseValue, submission.submissionId.databaseValue]
             if try !db.cachedStatement(sql: Self.submissionKeySQL).texts(key).isEmpty,
-               let row = try Row.fetchOne(db.cachedStatement(sql: Self.selectBySubmissionSQL), arguments: StatementArguments(key)) {
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: Self.selectBySubmissionSQL),
+                    arguments: StatementArguments(key)
+                )
+            {
                 let existing = try Ticket(row: row)
                 if let field = submission.firstDifference(from: existing) {
                     throw HotlineError.submissionConflict(id: existing.id, field: field)
                 }
-                return SubmitResult(ticket: existing, created: false,
-                                    possibleDuplicates: try Self.duplicates(of: existing, db, now: now), events: [], notices: [])
+                return SubmitResult(
+                    ticket: existing,
+                    created: false,
+                    possibleDuplicates: try Self.duplicates(of: existing, db, now: now),
+                    events: [],
+                    notices: []
+                )
             }
             let id = try self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
             let transition = unnumbered.identified(as: id)
             try Self.insert(transition.ticket, db)
             try Self.append(transition.events, to: id, db)
-            try Self.syncDeadlines(of: transition.ticket, previous: nil, warnFraction: lifecycle.configuration.sla.warnAt, isNew: true, db)
+            try Self.syncDeadlines(
+                of: transition.ticket,
+                previous: nil,
+                warnFraction: lifecycle.configuration.sla.warnAt,
+                isNew: true,
+                db
+            )
             try Self.rollUp(from: nil, to: transition.ticket, db)
-            return SubmitResult(ticket: transition.ticket, created: true,
-                                possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
-                                events: transition.events, notices: transition.notices)
+            return SubmitResult(
+                ticket: transition.ticket,
+                created: true,
+                possibleDuplicates: try Self.duplicates(of: transition.ticket, db, now: now),
+                events: transition.events,
+                notices: transition.notices
+            )
         }
     }
 
     // MARK: Commands
 
     /// Applies a lifecycle command to ticket `id` and records it, in one transaction.
-    public func apply(_ command: TicketCommand, to id: String, lifecycle: Lifecycle, by caller: Caller, at now: Date) async throws -> Transition {
+    public func apply(
+        _ command: TicketCommand,
+        to id: String,
+        lifecycle: Lifecycle,
+        by caller: Caller,
+        at now: Date
+    ) async throws -> Transition {
         try await committer.write { db in
             // Passed deadlines first, so that the history keeps its order.
             try Self.foldPassings(of: id, db)
@@ -126,7 +156,12 @@ public final class TicketStore: Sendable {
             let transition = try lifecycle.apply(command, to: ticket, by: caller, at: now)
             try Self.update(transition.ticket, db, coUnitsChanged: transition.ticket.coUnits != ticket.coUnits)
             try Self.append(transition.events, to: id, db)
-            try Self.syncDeadlines(of: transition.ticket, previous: ticket, warnFraction: lifecycle.configuration.sla.warnAt, db)
+            try Self.syncDeadlines(
+                of: transition.ticket,
+                previous: ticket,
+                warnFraction: lifecycle.configuration.sla.warnAt,
+                db
+            )
             try Self.rollUp(from: ticket, to: transition.ticket, db)
             return transition
         }
@@ -140,24 +175,33 @@ public final class TicketStore: Sendable {
             guard let ticket = try Self.fetch(id, db), Self.isVisible(ticket, to: caller.role) else {
                 throw HotlineError.noSuchTicket(id: id)
             }
-            let events = try Row.fetchAll(db, sql: "SELECT * FROM event WHERE ticketId = ? ORDER BY seq", arguments: [id])
-                .map(TicketEvent.init(row:))
+            let events = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM event WHERE ticketId = ? ORDER BY seq",
+                arguments: [id]
+            )
+            .map(TicketEvent.init(row:))
             return (ticket, try events + Self.unfoldedPassings(of: id, db))
         }
     }
 
     /// One page of tickets matching `query` that `caller` may see, oldest first, and the
     /// cursor of the next page when there may be one.
-    public func list(_ query: TicketQuery, visibleTo caller: Caller) async throws -> (tickets: [Ticket], next: String?) {
+    public func list(_ query: TicketQuery, visibleTo caller: Caller) async throws -> (tickets: [Ticket], next: String?)
+    {
         try await pool.read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let unit = caller.role.unitID {
-                conditions.append("(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))")
+                conditions.append(
+                    "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
+                )
                 arguments += [unit, unit]
             }
             if let unit = query.unit {
-                conditions.append("(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))")
+                conditions.append(
+                    "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
+                )
                 arguments += [unit, unit]
             }
             if !query.statuses.isEmpty {
@@ -173,7 +217,8 @@ public final class TicketStore: Sendable {
                 arguments += [supervised]
             }
             if let after = query.after {
-                guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM ticket WHERE id = ?", arguments: [after]) else {
+                guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM ticket WHERE id = ?", arguments: [after])
+                else {
                     throw HotlineError.invalidParameter(parameter: "after", reason: "not a cursor this daemon gave out")
                 }
                 conditions.append("t.seq > ?")
@@ -182,8 +227,11 @@ public final class TicketStore: Sendable {
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let columns = Ticket.selectedColumns("t")
             arguments += [query.limit + 1]
-            let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM ticket t \(whereClause) ORDER BY t.seq LIMIT ?",
-                                        arguments: arguments)
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(columns) FROM ticket t \(whereClause) ORDER BY t.seq LIMIT ?",
+                arguments: arguments
+            )
             var tickets = try rows.map { try Ticket(row: $0) }
             var next: String?
             if tickets.count > query.limit {
@@ -201,7 +249,12 @@ public final class TicketStore: Sendable {
     public func statusCounts() async throws -> StatusCounts {
         try await pool.read { db in
             let row = try Row.fetchOne(db.cachedStatement(sql: Self.statusCountsSQL))!
-            return StatusCounts(open: row["open"], pending: row["pending"], overdue: row["overdue"], callbacksDue: row["callbacksDue"])
+            return StatusCounts(
+                open: row["open"],
+                pending: row["pending"],
+                overdue: row["overdue"],
+                callbacksDue: row["callbacksDue"]
+            )
         }
     }
 
@@ -244,9 +297,15 @@ public final class TicketStore: Sendable {
         if let known {
             last = known
         } else {
-            last = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT coalesce(max(CAST(substr(id, 10) AS INTEGER)), 0) FROM ticket WHERE id >= ? AND id < ?
-                """), arguments: [key + "-", key + "."]) ?? 0
+            last =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT coalesce(max(CAST(substr(id, 10) AS INTEGER)), 0) FROM ticket WHERE id >= ? AND id < ?
+                            """
+                    ),
+                    arguments: [key + "-", key + "."]
+                ) ?? 0
         }
         lastNumbers.withLock { $0[key] = last + 1 }
         return key + "-" + Self.digits(last + 1, 4)
@@ -261,7 +320,8 @@ public final class TicketStore: Sendable {
 
     // The statements of the hot paths, built once (a cached statement is found by its text).
     private static let submissionKeySQL = "SELECT id FROM ticket WHERE channel = ? AND submissionId = ?"
-    private static let selectBySubmissionSQL = "SELECT \(Ticket.selectedColumns()) FROM ticket WHERE channel = ? AND submissionId = ?"
+    private static let selectBySubmissionSQL =
+        "SELECT \(Ticket.selectedColumns()) FROM ticket WHERE channel = ? AND submissionId = ?"
     private static let selectByIDSQL = "SELECT \(Ticket.selectedColumns()) FROM ticket WHERE id = ?"
     private static let insertSQL: String = {
         let placeholders = Array(repeating: "?", count: Ticket.columnNames.count).joined(separator: ", ")
@@ -283,7 +343,7 @@ public final class TicketStore: Sendable {
     static func update(_ ticket: Ticket, _ db: Database, coUnitsChanged: Bool = true) throws {
         precondition(Ticket.columnNames.first == "id")
         var values = ticket.databaseValues
-        values.append(values.removeFirst())   // id goes last, for the WHERE clause
+        values.append(values.removeFirst())  // id goes last, for the WHERE clause
         try db.cachedStatement(sql: updateSQL).run(values)
         if coUnitsChanged {
             try db.cachedStatement(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?").execute(arguments: [ticket.id])
@@ -293,7 +353,9 @@ public final class TicketStore: Sendable {
 
     private static func writeCoUnits(_ ticket: Ticket, _ db: Database) throws {
         for unit in ticket.coUnits {
-            try db.cachedStatement(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)").run([ticket.id.databaseValue, unit.databaseValue])
+            try db.cachedStatement(sql: "INSERT INTO ticketCoUnit (ticketId, unit) VALUES (?, ?)").run([
+                ticket.id.databaseValue, unit.databaseValue,
+            ])
         }
     }
 
@@ -301,18 +363,26 @@ public final class TicketStore: Sendable {
         for event in events {
             try db.cachedStatement(
                 sql: "INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).run([id.databaseValue, event.at.millis.databaseValue, event.kind.rawValue.databaseValue, Int64(event.actorUid).databaseValue,
-                   event.role.rawValue.databaseValue, event.unit?.databaseValue ?? .null, event.note?.databaseValue ?? .null])
+            ).run([
+                id.databaseValue, event.at.millis.databaseValue, event.kind.rawValue.databaseValue,
+                Int64(event.actorUid).databaseValue,
+                event.role.rawValue.databaseValue, event.unit?.databaseValue ?? .null,
+                event.note?.databaseValue ?? .null,
+            ])
         }
     }
 
     static func duplicates(of ticket: Ticket, _ db: Database, now: Date) throws -> [String] {
         guard let phone = ticket.citizen.phone else { return [] }
-        return try db.cachedStatement(sql: """
-            SELECT id FROM ticket
-            WHERE citizenPhone = ? AND category IS ? AND receivedAt >= ? AND status <> 'closed' AND id <> ?
-            ORDER BY seq LIMIT 20
-            """).texts([phone.databaseValue, ticket.category?.databaseValue ?? .null,
-                        now.addingTimeInterval(-duplicateWindow).millis.databaseValue, ticket.id.databaseValue])
+        return try db.cachedStatement(
+            sql: """
+                SELECT id FROM ticket
+                WHERE citizenPhone = ? AND category IS ? AND receivedAt >= ? AND status <> 'closed' AND id <> ?
+                ORDER BY seq LIMIT 20
+                """
+        ).texts([
+            phone.databaseValue, ticket.category?.databaseValue ?? .null,
+            now.addingTimeInterval(-duplicateWindow).millis.databaseValue, ticket.id.databaseValue,
+        ])
     }
 }

@@ -71,16 +71,20 @@ final class WALCheckpointer: Sendable {
     /// checkpoint. The hook holds this object until ``stop(writer:)``.
     func attach(to db: Database) {
         let context = Unmanaged.passRetained(self).toOpaque()
-        sqlite3_wal_hook(db.sqliteConnection, { context, handle, name, pages in
-            guard let context else { return SQLITE_OK }
-            if pages >= WALCheckpointer.writerThreshold {
-                // Far behind: copy what can be copied now, as SQLite's own hook would.
-                sqlite3_wal_checkpoint_v2(handle, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-            } else {
-                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().grown(to: pages)
-            }
-            return SQLITE_OK
-        }, context)
+        sqlite3_wal_hook(
+            db.sqliteConnection,
+            { context, handle, name, pages in
+                guard let context else { return SQLITE_OK }
+                if pages >= WALCheckpointer.writerThreshold {
+                    // Far behind: copy what can be copied now, as SQLite's own hook would.
+                    sqlite3_wal_checkpoint_v2(handle, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                } else {
+                    Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().grown(to: pages)
+                }
+                return SQLITE_OK
+            },
+            context
+        )
     }
 
     /// Checkpoints completed and failed so far.
@@ -131,8 +135,16 @@ final class WALCheckpointer: Sendable {
                 return state.stopped
             }
             if stopped { break }
-            let code = exclusively { sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) }
-            state.withLock { code == SQLITE_OK ? ($0.checkpoints += 1) : ($0.failures += 1) }
+            let code = exclusively {
+                sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            }
+            state.withLock {
+                if code == SQLITE_OK {
+                    $0.checkpoints += 1
+                } else {
+                    $0.failures += 1
+                }
+            }
         }
         finished.signal()
     }

@@ -6,10 +6,13 @@ public enum BuildProducts {
     /// The build products folder.
     public static var directory: String {
         if let dir = ProcessInfo.processInfo.environment["HOTLINE_BIN_DIR"] { return dir }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // The test binary lives in …/debug/hotlinePackageTests.xctest (a file on Linux).
-        while !FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("hotlined").path), url.path != "/" {
+        while !FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("hotlined").path),
+            url.path != "/"
+        {
             url.deleteLastPathComponent()
         }
         return url.path

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -20,18 +21,27 @@ public final class ReportFigures: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "").utf8))
         parser.delegate = reader
         guard parser.parse() else {
-            throw TestDaemonError.clientFailed("the report is not well-formed XML (line \(parser.lineNumber)): "
-                                               + (parser.parserError.map { "\($0)" } ?? "?"))
+            throw TestDaemonError.clientFailed(
+                "the report is not well-formed XML (line \(parser.lineNumber)): "
+                    + (parser.parserError.map { "\($0)" } ?? "?")
+            )
         }
         return reader
     }
 
-    public func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                       attributes: [String: String] = [:]) {
+    public func parser(
+        _ parser: XMLParser,
+        didStartElement name: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if name == "svg" { charts += 1 }
         for key in ["src", "href"] { if let value = attributes[key] { links.append(value) } }
         if name == "tr", let unit = attributes["data-unit"] { self.unit = unit }
-        if name == "td", let unit, let field = attributes["data-field"] { figures[unit, default: [:]][field] = attributes["data-value"] }
+        if name == "td", let unit, let field = attributes["data-field"] {
+            figures[unit, default: [:]][field] = attributes["data-value"]
+        }
     }
 
     public func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {

@@ -1,5 +1,6 @@
 import Foundation
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,46 +27,46 @@ public final class TestDaemon: @unchecked Sendable {
     /// The test configuration: the example calendar, three units and their routes, and
     /// role uids operators 1001, supervisors 1002, water 2001, power 2002, gas 2003.
     public static let standardConfig = """
-    [daemon]
-    socket_mode = "0666"
-    timezone = "Asia/Shanghai"
+        [daemon]
+        socket_mode = "0666"
+        timezone = "Asia/Shanghai"
 
-    [calendar]
-    years = [2026]
-    holidays = ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07"]
-    workdays = ["2026-09-20", "2026-10-10"]
+        [calendar]
+        years = [2026]
+        holidays = ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07"]
+        workdays = ["2026-09-20", "2026-10-10"]
 
-    [roles]
-    operators = { uids = [1001] }
-    supervisors = { uids = [1002], groups = ["4242"] }
+        [roles]
+        operators = { uids = [1001] }
+        supervisors = { uids = [1002], groups = ["4242"] }
 
-    [[unit]]
-    id = "water"
-    name = "市水务集团"
-    uids = [2001]
-    groups = ["4201"]
+        [[unit]]
+        id = "water"
+        name = "市水务集团"
+        uids = [2001]
+        groups = ["4201"]
 
-    [[unit]]
-    id = "power"
-    name = "国网岳阳供电公司"
-    uids = [2002]
+        [[unit]]
+        id = "power"
+        name = "国网岳阳供电公司"
+        uids = [2002]
 
-    [[unit]]
-    id = "gas"
-    name = "市燃气公司"
-    uids = [2003]
+        [[unit]]
+        id = "gas"
+        name = "市燃气公司"
+        uids = [2003]
 
-    [[route]]
-    unit = "water"
-    keywords = ["停水"]
-    co_units = ["gas"]
+        [[route]]
+        unit = "water"
+        keywords = ["停水"]
+        co_units = ["gas"]
 
-    [[route]]
-    unit = "power"
-    category = "power"
-    resolve = "24 hours"
-    claim = "1 hours"
-    """
+        [[route]]
+        unit = "power"
+        category = "power"
+        resolve = "24 hours"
+        claim = "1 hours"
+        """
 
     /// Creates the folder and writes the configuration; call ``start(extraArguments:)`` next.
     public init(config: String = TestDaemon.standardConfig) throws {
@@ -100,7 +101,10 @@ public final class TestDaemon: @unchecked Sendable {
     public func waitUntilAnswering() throws {
         for _ in 0..<400 {
             if let connection = try? VarlinkConnection(path: socket),
-               (try? connection.call("org.varlink.service.GetInfo")) != nil { return }
+                (try? connection.call("org.varlink.service.GetInfo")) != nil
+            {
+                return
+            }
             if let process, !process.isRunning {
                 throw TestDaemonError.exited(status: process.terminationStatus, log: log)
             }
@@ -113,11 +117,17 @@ public final class TestDaemon: @unchecked Sendable {
     /// daemon that stopped answering was waiting for.
     func threadBacktraces() -> String {
         guard let process, process.isRunning, FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
-              let result = try? ProcessResult.run("/usr/bin/gdb", ["-batch", "-nx", "-p", "\(process.processIdentifier)",
-                                                                   "-ex", "thread apply all bt 30"])
+            let result = try? ProcessResult.run(
+                "/usr/bin/gdb",
+                [
+                    "-batch", "-nx", "-p", "\(process.processIdentifier)",
+                    "-ex", "thread apply all bt 30",
+                ]
+            )
         else { return "" }
         let frames = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }
-        return "\nthreads of hotlined \(process.processIdentifier) when it did not answer:\n" + frames.joined(separator: "\n")
+        return "\nthreads of hotlined \(process.processIdentifier) when it did not answer:\n"
+            + frames.joined(separator: "\n")
     }
 
     /// Sends SIGTERM and waits for the exit; returns the exit status.
@@ -160,14 +170,21 @@ public final class TestDaemon: @unchecked Sendable {
     /// Calls a method from a `hotlinectl` started under another identity with `setpriv`
     /// (`--reuid/--regid`, no supplementary groups but `groups`), so that the daemon sees
     /// that peer's real credentials.
-    public func call(_ method: String, _ parameters: [String: JSONValue] = [:], as identity: Identity) throws -> VarlinkReply {
+    public func call(
+        _ method: String,
+        _ parameters: [String: JSONValue] = [:],
+        as identity: Identity
+    ) throws -> VarlinkReply {
         let encoder = JSONEncoder()
         let json = String(decoding: try encoder.encode(JSONValue.object(parameters)), as: UTF8.self)
-        let command = identity.setpriv([BuildProducts.hotlinectl, "--socket", socket, "call", "--raw-errors", method, "-"])
+        let command = identity.setpriv([
+            BuildProducts.hotlinectl, "--socket", socket, "call", "--raw-errors", method, "-",
+        ])
         let result = try ProcessResult.run(command.executable, command.arguments, input: json)
         // `call --raw-errors` prints {"error": NAME?, "parameters": {…}} for success and failure alike.
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8)),
-              let parameters = value["parameters"]?.objectValue else {
+            let parameters = value["parameters"]?.objectValue
+        else {
             throw TestDaemonError.clientFailed("status \(result.status): \(result.stderr)")
         }
         if let name = value["error"]?.stringValue {
@@ -209,7 +226,8 @@ public struct Identity: Sendable, Hashable {
     /// `setpriv` and its options that run `command` as this identity (real uid and gid, and
     /// no supplementary groups but ``groups``).
     public func setpriv(_ command: [String]) -> (executable: String, arguments: [String]) {
-        let groupArguments = groups.isEmpty ? ["--clear-groups"] : ["--groups=" + groups.map(String.init).joined(separator: ",")]
+        let groupArguments =
+            groups.isEmpty ? ["--clear-groups"] : ["--groups=" + groups.map(String.init).joined(separator: ",")]
         return ("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(gid)"] + groupArguments + command)
     }
 }

@@ -23,7 +23,9 @@ public struct ParameterReader: Sendable {
 
     /// A required string of at most `maxLength` characters; `nonEmpty` refuses blank text.
     public func string(_ name: String, maxLength: Int = 100_000, nonEmpty: Bool = true) throws(VarlinkError) -> String {
-        guard let value = try optionalString(name, maxLength: maxLength) else { throw .invalidParameter(name, reason: "missing") }
+        guard let value = try optionalString(name, maxLength: maxLength) else {
+            throw .invalidParameter(name, reason: "missing")
+        }
         if nonEmpty, value.allSatisfy(\.isWhitespace) { throw .invalidParameter(name, reason: "must not be empty") }
         return value
     }
@@ -32,7 +34,9 @@ public struct ParameterReader: Sendable {
     public func optionalString(_ name: String, maxLength: Int = 100_000) throws(VarlinkError) -> String? {
         guard let value = value(name) else { return nil }
         guard let string = value.stringValue else { throw .invalidParameter(name, reason: "not a string") }
-        guard string.count <= maxLength else { throw .invalidParameter(name, reason: "longer than \(maxLength) characters") }
+        guard string.count <= maxLength else {
+            throw .invalidParameter(name, reason: "longer than \(maxLength) characters")
+        }
         guard !string.unicodeScalars.contains(where: { $0.value == 0 }) else {
             throw .invalidParameter(name, reason: "contains a NUL character")
         }
@@ -63,13 +67,19 @@ public struct ParameterReader: Sendable {
     }
 
     /// A required enum value given by its string.
-    public func enumValue<T: RawRepresentable<String> & CaseIterable>(_ name: String, as type: T.Type = T.self) throws(VarlinkError) -> T {
+    public func enumValue<T: RawRepresentable<String> & CaseIterable>(
+        _ name: String,
+        as type: T.Type = T.self
+    ) throws(VarlinkError) -> T {
         guard let value = try optionalEnum(name, as: type) else { throw .invalidParameter(name, reason: "missing") }
         return value
     }
 
     /// An optional enum value given by its string.
-    public func optionalEnum<T: RawRepresentable<String> & CaseIterable>(_ name: String, as type: T.Type = T.self) throws(VarlinkError) -> T? {
+    public func optionalEnum<T: RawRepresentable<String> & CaseIterable>(
+        _ name: String,
+        as type: T.Type = T.self
+    ) throws(VarlinkError) -> T? {
         guard let raw = try optionalString(name, maxLength: 100) else { return nil }
         guard let value = T(rawValue: raw) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -94,14 +104,21 @@ public struct ParameterReader: Sendable {
     }
 
     /// An optional array of strings, each at most `maxLength` characters, at most `maxCount` of them.
-    public func optionalStrings(_ name: String, maxLength: Int = 200, maxCount: Int = 100) throws(VarlinkError) -> [String]? {
+    public func optionalStrings(
+        _ name: String,
+        maxLength: Int = 200,
+        maxCount: Int = 100
+    ) throws(VarlinkError) -> [String]? {
         guard let value = value(name) else { return nil }
         guard let array = value.arrayValue else { throw .invalidParameter(name, reason: "not an array") }
         guard array.count <= maxCount else { throw .invalidParameter(name, reason: "more than \(maxCount) elements") }
         var strings: [String] = []
         for element in array {
             guard let string = element.stringValue, string.count <= maxLength, !string.isEmpty else {
-                throw .invalidParameter(name, reason: "elements must be non-empty strings of at most \(maxLength) characters")
+                throw .invalidParameter(
+                    name,
+                    reason: "elements must be non-empty strings of at most \(maxLength) characters"
+                )
             }
             strings.append(string)
         }

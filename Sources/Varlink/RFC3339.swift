@@ -9,19 +9,25 @@ public enum RFC3339 {
     public static func parse(_ text: String) -> Date? {
         guard text.count >= 20, text.count <= 40 else { return nil }
         guard hasOffset(text) else { return nil }
-        var normalized = Array(text.replacingOccurrences(of: "t", with: "T").replacingOccurrences(of: "z", with: "Z").utf8)
+        var normalized = Array(
+            text.replacingOccurrences(of: "t", with: "T").replacingOccurrences(of: "z", with: "Z").utf8
+        )
         // "YYYY-MM-DDTHH:MM:SS" is 19 bytes; a fraction follows as "." and digits.
         var millis: Int64 = 0
         if normalized.count > 20, normalized[19] == UInt8(ascii: ".") {
             var end = 20
-            while end < normalized.count, normalized[end] >= UInt8(ascii: "0"), normalized[end] <= UInt8(ascii: "9") { end += 1 }
+            while end < normalized.count, normalized[end] >= UInt8(ascii: "0"), normalized[end] <= UInt8(ascii: "9") {
+                end += 1
+            }
             guard end > 20 else { return nil }
             for index in 20..<23 {
                 millis = millis * 10 + (index < end ? Int64(normalized[index] - UInt8(ascii: "0")) : 0)
             }
             normalized.removeSubrange(19..<end)
         }
-        guard let whole = try? Date.ISO8601FormatStyle().parse(String(decoding: normalized, as: UTF8.self)) else { return nil }
+        guard let whole = try? Date.ISO8601FormatStyle().parse(String(decoding: normalized, as: UTF8.self)) else {
+            return nil
+        }
         // The same arithmetic as the store's `Date(millis:)`, so the instant round-trips exactly.
         let seconds = Int64(whole.timeIntervalSince1970.rounded(.down))
         return Date(timeIntervalSince1970: TimeInterval(seconds * 1000 + millis) / 1000)
@@ -54,16 +60,28 @@ public enum RFC3339 {
             if digits.utf8.count < width { text += String(repeating: "0", count: width - digits.utf8.count) }
             text += digits
         }
-        append(year, width: 4); text += "-"; append(month, width: 2); text += "-"; append(day, width: 2)
+        append(year, width: 4)
+        text += "-"
+        append(month, width: 2)
+        text += "-"
+        append(day, width: 2)
         text += "T"
-        append(secondOfDay / 3600, width: 2); text += ":"; append(secondOfDay / 60 % 60, width: 2); text += ":"
+        append(secondOfDay / 3600, width: 2)
+        text += ":"
+        append(secondOfDay / 60 % 60, width: 2)
+        text += ":"
         append(secondOfDay % 60, width: 2)
-        if fraction != 0 { text += "."; append(fraction, width: 3) }
+        if fraction != 0 {
+            text += "."
+            append(fraction, width: 3)
+        }
         if offset == 0 {
             text += "Z"
         } else {
             text += offset < 0 ? "-" : "+"
-            append(abs(offset) / 3600, width: 2); text += ":"; append(abs(offset) / 60 % 60, width: 2)
+            append(abs(offset) / 3600, width: 2)
+            text += ":"
+            append(abs(offset) / 60 % 60, width: 2)
         }
         return text
     }

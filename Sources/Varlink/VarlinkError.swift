@@ -24,29 +24,44 @@ public struct VarlinkError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `org.varlink.service.MethodNotFound {method}`: check the method name and the interface.
     public static func methodNotFound(_ method: String) -> VarlinkError {
-        VarlinkError(name: "org.varlink.service.MethodNotFound", parameters: ["method": .string(method)],
-                     reason: "no method \(method)")
+        VarlinkError(
+            name: "org.varlink.service.MethodNotFound",
+            parameters: ["method": .string(method)],
+            reason: "no method \(method)"
+        )
     }
 
     /// `org.varlink.service.InterfaceNotFound {interface}`: GetInfo lists the interfaces.
     public static func interfaceNotFound(_ interface: String) -> VarlinkError {
-        VarlinkError(name: "org.varlink.service.InterfaceNotFound", parameters: ["interface": .string(interface)],
-                     reason: "no interface \(interface)")
+        VarlinkError(
+            name: "org.varlink.service.InterfaceNotFound",
+            parameters: ["interface": .string(interface)],
+            reason: "no interface \(interface)"
+        )
     }
 
     /// `org.varlink.service.InvalidParameter {parameter}`: fix the named parameter.
     public static func invalidParameter(_ parameter: String, reason: String) -> VarlinkError {
-        VarlinkError(name: "org.varlink.service.InvalidParameter", parameters: ["parameter": .string(parameter)],
-                     reason: "\(parameter): \(reason)")
+        VarlinkError(
+            name: "org.varlink.service.InvalidParameter",
+            parameters: ["parameter": .string(parameter)],
+            reason: "\(parameter): \(reason)"
+        )
     }
 
     /// `org.varlink.service.PermissionDenied`: the caller's uid and groups do not allow this.
-    public static let permissionDenied = VarlinkError(name: "org.varlink.service.PermissionDenied", reason: "permission denied")
+    public static let permissionDenied = VarlinkError(
+        name: "org.varlink.service.PermissionDenied",
+        reason: "permission denied"
+    )
 
     /// `org.varlink.service.MethodNotImplemented {method}`: e.g. `more` on a method that does not stream.
     public static func methodNotImplemented(_ method: String) -> VarlinkError {
-        VarlinkError(name: "org.varlink.service.MethodNotImplemented", parameters: ["method": .string(method)],
-                     reason: "\(method) does not support this call form")
+        VarlinkError(
+            name: "org.varlink.service.MethodNotImplemented",
+            parameters: ["method": .string(method)],
+            reason: "\(method) does not support this call form"
+        )
     }
 
     /// A sentence for logs.

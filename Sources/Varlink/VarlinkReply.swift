@@ -36,7 +36,9 @@ public struct VarlinkReply: Sendable, Hashable {
     /// Decodes a reply message (without its NUL terminator).
     public init(decoding bytes: some Collection<UInt8>) throws {
         let value = try JSONParser.parse(bytes)
-        guard let object = value.objectValue else { throw VarlinkError.invalidParameter("message", reason: "not a JSON object") }
+        guard let object = value.objectValue else {
+            throw VarlinkError.invalidParameter("message", reason: "not a JSON object")
+        }
         self.parameters = object["parameters"]?.objectValue ?? [:]
         self.error = object["error"]?.stringValue
         self.continues = object["continues"]?.boolValue ?? false

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-import HotlineCore
 import GRDB
+import HotlineCore
 import HotlineStore
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,9 @@ struct SLABenchmark: AsyncParsableCommand {
     @Option(help: "Record the daemon with `perf record -g` into this file during the simultaneous sweep only.")
     var profile: String?
 
-    static let units = ["water", "power", "gas", "housing", "urban", "transport", "environment", "market", "hr", "health"]
+    static let units = [
+        "water", "power", "gas", "housing", "urban", "transport", "environment", "market", "hr", "health",
+    ]
     static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
     /// The benchmark's "now" at import: 2026-06-01 00:00 +08:00. Tickets were received over the
     /// 10 days before; open ones fall due over the 60 days after.
@@ -37,10 +40,12 @@ struct SLABenchmark: AsyncParsableCommand {
         let database = directory + "/bench-\(tickets)-\(simultaneous).db"
         let config = directory + "/hotlined.toml"
         try Self.config.write(toFile: config, atomically: true, encoding: .utf8)
-        let passAt = Self.t0.addingTimeInterval(3600)   // the first deadline instant of the 60-day spread
+        let passAt = Self.t0.addingTimeInterval(3600)  // the first deadline instant of the 60-day spread
 
         // A database kept from an earlier run is used only if its schema is the daemon's.
-        if FileManager.default.fileExists(atPath: database), try Self.schema(of: database) != Self.currentSchema(in: directory) {
+        if FileManager.default.fileExists(atPath: database),
+            try Self.schema(of: database) != Self.currentSchema(in: directory)
+        {
             print("the kept database has another schema; loading it again")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         }
@@ -61,9 +66,14 @@ struct SLABenchmark: AsyncParsableCommand {
         let socket = directory + "/bench.sock"
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: hotlined)
-        daemon.arguments = ["--config", config, "--socket", socket, "--database", working, "--manual-clock", "--log-level", "error"]
+        daemon.arguments = [
+            "--config", config, "--socket", socket, "--database", working, "--manual-clock", "--log-level", "error",
+        ]
         try daemon.run()
-        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        defer {
+            kill(daemon.processIdentifier, SIGKILL)
+            daemon.waitUntilExit()
+        }
         var connection: VarlinkConnection?
         for _ in 0..<200 where connection == nil {
             connection = try? VarlinkConnection(path: socket)
@@ -98,25 +108,55 @@ struct SLABenchmark: AsyncParsableCommand {
             waitpid(recorder, &status, 0)
         }
         let after = try timed("org.hotline.Dispatch.Status", [:]).1.parameters["overdue"]?.intValue ?? 0
-        print(String(format: "sweep with %d deadlines passing at once: %.1f ms (SetTime round trip, %lld tickets became overdue)",
-                     simultaneous, sweep, after - before))
+        print(
+            String(
+                format:
+                    "sweep with %d deadlines passing at once: %.1f ms (SetTime round trip, %lld tickets became overdue)",
+                simultaneous,
+                sweep,
+                after - before
+            )
+        )
 
-        print(String(format: "Submit during that sweep: %d answered, slowest %.1f ms, median %.1f ms",
-                     probe.count, probe.max() ?? 0, Self.median(probe)))
+        print(
+            String(
+                format: "Submit during that sweep: %d answered, slowest %.1f ms, median %.1f ms",
+                probe.count,
+                probe.max() ?? 0,
+                Self.median(probe)
+            )
+        )
 
         // The daemon then folds the passings into their tickets in the background; a client
         // keeps submitting meanwhile. The database is watched read-only until nothing is left.
-        let watcher = try DatabaseQueue(path: working, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let watcher = try DatabaseQueue(
+            path: working,
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }()
+        )
         let folder = SubmitProbe(socket: socket, tag: "fold")
         let foldStart = DispatchTime.now().uptimeNanoseconds
         folder.start()
-        while try await watcher.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") ?? 0 }) > 0 {
+        while try await watcher.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") ?? 0 })
+            > 0
+        {
             usleep(10_000)
         }
         let foldMs = Double(DispatchTime.now().uptimeNanoseconds - foldStart) / 1e6
         let foldProbe = folder.stop()
-        print(String(format: "background fold of those passings into their tickets: %.0f ms; Submit meanwhile: %d answered, slowest %.1f ms, median %.1f ms",
-                     foldMs, foldProbe.count, foldProbe.max() ?? 0, Self.median(foldProbe)))
+        print(
+            String(
+                format:
+                    "background fold of those passings into their tickets: %.0f ms; Submit meanwhile: %d answered, slowest %.1f ms, median %.1f ms",
+                foldMs,
+                foldProbe.count,
+                foldProbe.max() ?? 0,
+                Self.median(foldProbe)
+            )
+        )
 
         var statsTimes: [Double] = []
         let month: [String: JSONValue] = [
@@ -129,17 +169,28 @@ struct SLABenchmark: AsyncParsableCommand {
             counted = reply.parameters["total"]?["dispatched"]?.intValue ?? 0
         }
         statsTimes.sort()
-        print(String(format: "Stats for one month over %d units (whole days, from the day rollup): median %.1f ms, min %.1f ms (%lld tickets in the month)",
-                     Self.units.count, statsTimes[statsTimes.count / 2], statsTimes[0], counted))
+        print(
+            String(
+                format:
+                    "Stats for one month over %d units (whole days, from the day rollup): median %.1f ms, min %.1f ms (%lld tickets in the month)",
+                Self.units.count,
+                statsTimes[statsTimes.count / 2],
+                statsTimes[0],
+                counted
+            )
+        )
         // The same period shifted by a second is not day-aligned: the scan path.
         let shifted: [String: JSONValue] = [
-            "from": time(Self.t0.addingTimeInterval(-86400 * 10 + 1)), "to": time(Self.t0.addingTimeInterval(86400 * 20 + 1)),
+            "from": time(Self.t0.addingTimeInterval(-86400 * 10 + 1)),
+            "to": time(Self.t0.addingTimeInterval(86400 * 20 + 1)),
         ]
         var scanTimes: [Double] = []
         for _ in 0..<3 { scanTimes.append(try timed("org.hotline.Dispatch.Stats", shifted).0) }
         scanTimes.sort()
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
-        print("daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))")
+        print(
+            "daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))"
+        )
         kill(daemon.processIdentifier, SIGKILL)
     }
 
@@ -151,7 +202,11 @@ struct SLABenchmark: AsyncParsableCommand {
     /// The statements that create `database`'s tables and indexes, in a stable order.
     static func schema(of database: String) throws -> [String] {
         try DatabaseQueue(path: database).read { db in
-            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_stat%' ORDER BY type, name")
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_stat%' ORDER BY type, name"
+            )
         }
     }
 
@@ -167,7 +222,10 @@ struct SLABenchmark: AsyncParsableCommand {
     /// Spawned with an empty signal mask: Foundation's `Process` passes on the calling thread's
     /// blocked signals, and perf then never sees its child end.
     static func startProfiler(of pid: Int32, into file: String) throws -> pid_t {
-        let arguments = ["perf", "record", "-q", "-F", "2000", "--call-graph", "dwarf,16384", "-p", String(pid), "-o", file, "--", "sleep", "3"]
+        let arguments = [
+            "perf", "record", "-q", "-F", "2000", "--call-graph", "dwarf,16384", "-p", String(pid), "-o", file, "--",
+            "sleep", "3",
+        ]
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -176,10 +234,14 @@ struct SLABenchmark: AsyncParsableCommand {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer {
+            for pointer in argv { free(pointer) }
+        }
         var child: pid_t = 0
         let status = posix_spawnp(&child, "perf", nil, &attributes, &argv, environ)
-        guard status == 0 else { throw ValidationError("perf could not be started: \(String(cString: strerror(status)))") }
+        guard status == 0 else {
+            throw ValidationError("perf could not be started: \(String(cString: strerror(status)))")
+        }
         usleep(700_000)
         return child
     }
@@ -198,8 +260,14 @@ struct SLABenchmark: AsyncParsableCommand {
                 let received = Self.t0.addingTimeInterval(-Double.random(in: 0..<(86400 * 10), using: &random))
                 let day = Calendar(identifier: .gregorian).dateComponents(in: Self.timeZone, from: received)
                 let id = String(format: "%04d%02d%02d-%07d", day.year!, day.month!, day.day!, i)
-                var t = Ticket(id: id, channel: .hotline, submissionId: "bench-\(i)", content: String(repeating: "停水", count: 40),
-                               citizen: Citizen(name: "张三", phone: String(format: "138%08d", i)), receivedAt: received)
+                var t = Ticket(
+                    id: id,
+                    channel: .hotline,
+                    submissionId: "bench-\(i)",
+                    content: String(repeating: "停水", count: 40),
+                    citizen: Citizen(name: "张三", phone: String(format: "138%08d", i)),
+                    receivedAt: received
+                )
                 t.unit = Self.units[i % Self.units.count]
                 t.dispatchedAt = received
                 t.claimBy = received.addingTimeInterval(7200)
@@ -209,8 +277,10 @@ struct SLABenchmark: AsyncParsableCommand {
                     t.status = .claimed
                     // Due over the 60 days after t0: the first `simultaneous` open tickets at passAt
                     // exactly, the others from an hour after it on.
-                    t.dueBy = i / 2 < simultaneous
-                        ? passAt : passAt.addingTimeInterval(3600 + Double.random(in: 0..<(86400 * 60 - 7200), using: &random))
+                    t.dueBy =
+                        i / 2 < simultaneous
+                        ? passAt
+                        : passAt.addingTimeInterval(3600 + Double.random(in: 0..<(86400 * 60 - 7200), using: &random))
                 } else {
                     t.status = .closed
                     t.dueBy = received.addingTimeInterval(86400 * 14)
@@ -229,17 +299,19 @@ struct SLABenchmark: AsyncParsableCommand {
         // One ticket in twenty missed a phase report earlier (its event, its flags, and the
         // flags its checks carry), so that the sweep meets tickets already counted overdue.
         try await DatabaseQueue(path: database).write { db in
-            try db.execute(sql: """
-                CREATE TEMP TABLE late AS SELECT id, unit, receivedAt FROM ticket WHERE abs(random()) % 20 = 0;
-                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-                    SELECT id, receivedAt + 3600000, 'overdue', 0, 'system', unit, 'phase' FROM temp.late;
-                UPDATE ticket SET overdue = 1, unitOverdue = 1 WHERE id IN (SELECT id FROM temp.late);
-                UPDATE deadlineCheck SET unitOverdue = 1 WHERE ticketId IN (SELECT id FROM temp.late);
-                UPDATE unitHour SET overdue = overdue + c.n
-                    FROM (SELECT receivedAt / 3600000 AS hour, unit, count(*) AS n FROM temp.late GROUP BY 1, 2) AS c
-                    WHERE unitHour.hour = c.hour AND unitHour.unit = c.unit;
-                DROP TABLE temp.late;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TEMP TABLE late AS SELECT id, unit, receivedAt FROM ticket WHERE abs(random()) % 20 = 0;
+                    INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                        SELECT id, receivedAt + 3600000, 'overdue', 0, 'system', unit, 'phase' FROM temp.late;
+                    UPDATE ticket SET overdue = 1, unitOverdue = 1 WHERE id IN (SELECT id FROM temp.late);
+                    UPDATE deadlineCheck SET unitOverdue = 1 WHERE ticketId IN (SELECT id FROM temp.late);
+                    UPDATE unitHour SET overdue = overdue + c.n
+                        FROM (SELECT receivedAt / 3600000 AS hour, unit, count(*) AS n FROM temp.late GROUP BY 1, 2) AS c
+                        WHERE unitHour.hour = c.hour AND unitHour.unit = c.unit;
+                    DROP TABLE temp.late;
+                    """
+            )
         }
         try await store.analyze()
         try store.checkpoint()

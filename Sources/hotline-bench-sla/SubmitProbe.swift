@@ -27,10 +27,16 @@ final class SubmitProbe: Sendable {
             while running.load(ordering: .sequentiallyConsistent) {
                 sequence += 1
                 let start = DispatchTime.now().uptimeNanoseconds
-                let reply = try? connection.call("org.hotline.Dispatch.Submit", [
-                    "channel": "mailbox", "submissionId": .string("probe-\(tag)-\(ProcessInfo.processInfo.processIdentifier)-\(sequence)"),
-                    "content": "停水三天，请尽快处理。",
-                ])
+                let reply = try? connection.call(
+                    "org.hotline.Dispatch.Submit",
+                    [
+                        "channel": "mailbox",
+                        "submissionId": .string(
+                            "probe-\(tag)-\(ProcessInfo.processInfo.processIdentifier)-\(sequence)"
+                        ),
+                        "content": "停水三天，请尽快处理。",
+                    ]
+                )
                 guard let reply, reply.error == nil else { break }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 latencies.withLock { $0.append(elapsed) }

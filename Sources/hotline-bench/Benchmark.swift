@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,9 +16,12 @@ struct Benchmark: ParsableCommand {
     )
 
     @Option(help: "The hotlined binary.") var hotlined: String
-    @Option(help: "The beanstalkd binary (the comparison is skipped when it is missing).") var beanstalkd = "/usr/bin/beanstalkd"
+    @Option(help: "The beanstalkd binary (the comparison is skipped when it is missing).") var beanstalkd =
+        "/usr/bin/beanstalkd"
     @Option(help: "A scratch folder on the disk to measure (database and binlog go there).") var directory: String
-    @Option(parsing: .upToNextOption, help: "Connection counts for the closed loop.") var connections: [Int] = [1, 16, 64, 256]
+    @Option(parsing: .upToNextOption, help: "Connection counts for the closed loop.") var connections: [Int] = [
+        1, 16, 64, 256,
+    ]
     @Option(help: "Seconds per measurement.") var duration = 10.0
     @Option(help: "Repetitions of each measurement (the median is reported).") var runs = 3
     @Option(help: "Requests per second offered in the open-loop case (0 skips it).") var rate = 2000.0
@@ -47,7 +51,9 @@ struct Benchmark: ParsableCommand {
         }
         defer { beanstalk?.stop() }
 
-        say("| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | ratio |")
+        say(
+            "| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | beanstalkd put/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | ratio |"
+        )
         say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sequence = 0
         var answered = 0
@@ -60,21 +66,30 @@ struct Benchmark: ParsableCommand {
                     let cpu = server.cpuSeconds()
                     var result = try LoadRun(target: target(run), connections: count, duration: duration).run()
                     result.serverCPU = server.cpuSeconds() - cpu
-                    if result.failures > 0 { throw LoadError(description: "\(result.target): \(result.firstFailure ?? "failures")") }
+                    if result.failures > 0 {
+                        throw LoadError(description: "\(result.target): \(result.firstFailure ?? "failures")")
+                    }
                     if server.database != nil { answered += result.completed }
                     results.append(result)
                 }
                 return results.sorted { $0.throughput < $1.throughput }[results.count / 2]
             }
             sequence += 1
-            let ours = try measure({ HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)-\($0)") }, on: hotline)
-            let theirs = try beanstalk.map { server in try measure({ _ in BeanstalkTarget(socket: server.socket) }, on: server) }
+            let ours = try measure(
+                { HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)-\($0)") },
+                on: hotline
+            )
+            let theirs = try beanstalk.map { server in
+                try measure({ _ in BeanstalkTarget(socket: server.socket) }, on: server)
+            }
             say(Self.row(count, ours, theirs))
         }
 
         if rate > 0 { answered += try openLoop(hotline: hotline, beanstalk: beanstalk, tag: tag) }
         say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
-        say("tickets stored: \(try hotline.ticketCount()) (Submits answered within the timed windows: \(answered); each is a new ticket)")
+        say(
+            "tickets stored: \(try hotline.ticketCount()) (Submits answered within the timed windows: \(answered); each is a new ticket)"
+        )
     }
 
     /// The open-loop case: `rate` submits a second offered whatever the answers take. Returns
@@ -83,36 +98,68 @@ struct Benchmark: ParsableCommand {
         say("\nopen loop: \(Int(rate)) Submit/s offered over \(openConnections) connections, \(Int(duration)) s")
         var open: [LoadResult] = []
         for run in 0..<runs {
-            open.append(try LoadRun(target: HotlineTarget(socket: hotline.socket, run: "\(tag)-open-\(run)"),
-                                    connections: openConnections, duration: duration, rate: rate).run())
+            open.append(
+                try LoadRun(
+                    target: HotlineTarget(socket: hotline.socket, run: "\(tag)-open-\(run)"),
+                    connections: openConnections,
+                    duration: duration,
+                    rate: rate
+                ).run()
+            )
         }
         let median = open.sorted { $0.percentile(99) < $1.percentile(99) }[open.count / 2]
-        say(String(format: "hotlined: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
-                     median.throughput, median.percentile(50), median.percentile(99), median.percentile(99.9),
-                     Double(median.histogram.max) / 1000))
+        say(
+            String(
+                format: "hotlined: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+                median.throughput,
+                median.percentile(50),
+                median.percentile(99),
+                median.percentile(99.9),
+                Double(median.histogram.max) / 1000
+            )
+        )
         if let beanstalk {
-            let theirs = try LoadRun(target: BeanstalkTarget(socket: beanstalk.socket), connections: openConnections,
-                                     duration: duration, rate: rate).run()
-            say(String(format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
-                         theirs.throughput, theirs.percentile(50), theirs.percentile(99), theirs.percentile(99.9)))
+            let theirs = try LoadRun(
+                target: BeanstalkTarget(socket: beanstalk.socket),
+                connections: openConnections,
+                duration: duration,
+                rate: rate
+            ).run()
+            say(
+                String(
+                    format: "beanstalkd: %.0f/s answered, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+                    theirs.throughput,
+                    theirs.percentile(50),
+                    theirs.percentile(99),
+                    theirs.percentile(99.9)
+                )
+            )
         }
         return open.reduce(0) { $0 + $1.completed }
     }
 
     static func row(_ connections: Int, _ ours: LoadResult, _ theirs: LoadResult?) -> String {
         func cells(_ r: LoadResult) -> String {
-            String(format: "%.0f | %.2f | %.2f | %.2f | %.0f", r.throughput, r.percentile(50), r.percentile(99), r.percentile(99.9),
-                   r.serverCPUPerRequest ?? .nan)
+            String(
+                format: "%.0f | %.2f | %.2f | %.2f | %.0f",
+                r.throughput,
+                r.percentile(50),
+                r.percentile(99),
+                r.percentile(99.9),
+                r.serverCPUPerRequest ?? .nan
+            )
         }
         let ratio = theirs.map { String(format: "%.1f×", ours.throughput / $0.throughput) } ?? "–"
         return "| \(connections) | \(cells(ours)) | \(theirs.map(cells) ?? "– | – | – | – | –") | \(ratio) |"
     }
 
     static func machine() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "?"
-        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(ProcessInfo.processInfo.physicalMemory >> 20) MiB"
+        return
+            "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(ProcessInfo.processInfo.physicalMemory >> 20) MiB"
     }
 }
 

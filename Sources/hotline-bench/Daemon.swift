@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,8 @@ struct Daemon {
     /// `hotlined.log` there (ticket events are logged at info: the benchmark measures the
     /// store, not the log).
     static func hotlined(_ binary: String, directory: String) throws -> Daemon {
-        let socket = directory + "/hotline.sock", database = directory + "/hotline.db"
+        let socket = directory + "/hotline.sock"
+        let database = directory + "/hotline.db"
         let config = directory + "/hotlined.toml"
         try """
         [daemon]
@@ -43,7 +45,8 @@ struct Daemon {
 
     /// beanstalkd with its binlog in `directory`, fsync before every acknowledgement (`-f 0`).
     static func beanstalkd(_ binary: String, directory: String) throws -> Daemon {
-        let socket = directory + "/beanstalkd.sock", binlog = directory + "/beanstalkd-binlog"
+        let socket = directory + "/beanstalkd.sock"
+        let binlog = directory + "/beanstalkd-binlog"
         try FileManager.default.createDirectory(atPath: binlog, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -59,14 +62,17 @@ struct Daemon {
                 stream.close()
                 return
             }
-            guard process.isRunning else { throw LoadError(description: "\(process.executableURL!.path) exited at start-up") }
+            guard process.isRunning else {
+                throw LoadError(description: "\(process.executableURL!.path) exited at start-up")
+            }
             usleep(50_000)
         }
         throw LoadError(description: "\(path) did not come up")
     }
 
     func memory(_ field: String) -> String {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return "?" }
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        else { return "?" }
         let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
         return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ")
     }
@@ -74,7 +80,8 @@ struct Daemon {
     /// CPU time the process has used so far, user and system, in seconds.
     func cpuSeconds() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let end = stat.lastIndex(of: ")") else { return .nan }
+            let end = stat.lastIndex(of: ")")
+        else { return .nan }
         // Fields after the command name: state is field 3, utime 14 and stime 15.
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }

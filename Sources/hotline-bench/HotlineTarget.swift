@@ -10,9 +10,13 @@ struct HotlineTarget: LoadTarget {
     static let content = String(repeating: "停", count: 165) + "。.."
 
     func connect(client: Int) throws -> any LoadConnection {
-        HotlineConnection(stream: try UnixStream(path: socket), prefix: Array(
-            #"{"method":"org.hotline.Dispatch.Submit","parameters":{"channel":"mailbox","content":"\#(Self.content)","submissionId":"\#(run)-\#(client)-"#.utf8
-        ))
+        HotlineConnection(
+            stream: try UnixStream(path: socket),
+            prefix: Array(
+                #"{"method":"org.hotline.Dispatch.Submit","parameters":{"channel":"mailbox","content":"\#(Self.content)","submissionId":"\#(run)-\#(client)-"#
+                    .utf8
+            )
+        )
     }
 }
 

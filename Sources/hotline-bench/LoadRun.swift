@@ -35,8 +35,16 @@ struct LoadRun {
     var rate: Double?
 
     func run() throws -> LoadResult {
-        let merged = Mutex(LoadResult(target: target.name, connections: connections, seconds: duration, completed: 0,
-                                      failures: 0, histogram: Histogram<UInt64>(highestTrackableValue: 60_000_000)))
+        let merged = Mutex(
+            LoadResult(
+                target: target.name,
+                connections: connections,
+                seconds: duration,
+                completed: 0,
+                failures: 0,
+                histogram: Histogram<UInt64>(highestTrackableValue: 60_000_000)
+            )
+        )
         var clients: [any LoadConnection] = []
         for client in 0..<connections { clients.append(try target.connect(client: client)) }
         let start = DispatchTime.now().uptimeNanoseconds + 50_000_000
@@ -49,7 +57,8 @@ struct LoadRun {
             let thread = Thread {
                 var connection = box.connection
                 var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
-                var completed = 0, failures = 0
+                var completed = 0
+                var failures = 0
                 var firstFailure: String?
                 // Open loop: spread the connections' first requests over one interval.
                 var due = start + (interval.map { $0 * UInt64(index) / UInt64(connections) } ?? 0)
@@ -96,7 +105,10 @@ struct LoadRun {
     static func sleep(until deadline: UInt64) {
         let now = DispatchTime.now().uptimeNanoseconds
         guard deadline > now else { return }
-        var request = timespec(tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
+        var request = timespec(
+            tv_sec: Int((deadline - now) / 1_000_000_000),
+            tv_nsec: Int((deadline - now) % 1_000_000_000)
+        )
         nanosleep(&request, nil)
     }
 }

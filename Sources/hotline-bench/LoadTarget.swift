@@ -37,12 +37,16 @@ struct UnixStream {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw LoadError(description: "socket path too long") }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw LoadError(description: "socket path too long")
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in bytes.enumerated() { raw[index] = byte }
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard result == 0 else {
             Glibc.close(fd)
@@ -63,14 +67,21 @@ struct UnixStream {
     mutating func read(until terminator: [UInt8]) throws -> ArraySlice<UInt8> {
         var scanFrom = start
         while true {
-            let from = max(scanFrom, start), to = end
-            if let found = buffer.withUnsafeBytes({ Self.offset(of: terminator, in: UnsafeRawBufferPointer(rebasing: $0[from..<to])) }) {
+            let from = max(scanFrom, start)
+            let to = end
+            if let found = buffer.withUnsafeBytes({
+                Self.offset(of: terminator, in: UnsafeRawBufferPointer(rebasing: $0[from..<to]))
+            }) {
                 let message = buffer[start..<from + found]
                 start = from + found + terminator.count
                 return message
             }
             scanFrom = max(start, end - terminator.count + 1)
-            if start > 0 && start == end { start = 0; end = 0; scanFrom = 0 }
+            if start > 0 && start == end {
+                start = 0
+                end = 0
+                scanFrom = 0
+            }
             if end == buffer.count {
                 guard start > 0 else { throw LoadError(description: "reply larger than \(buffer.count) bytes") }
                 buffer.replaceSubrange(0..<end - start, with: buffer[start..<end])
@@ -79,7 +90,9 @@ struct UnixStream {
                 start = 0
             }
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
-            guard n > 0 else { throw LoadError(description: n == 0 ? "the server closed the connection" : "read: errno \(errno)") }
+            guard n > 0 else {
+                throw LoadError(description: n == 0 ? "the server closed the connection" : "read: errno \(errno)")
+            }
             end += n
         }
     }
@@ -90,11 +103,14 @@ struct UnixStream {
     /// collection searches cost the load generator more CPU per request than the server's own
     /// parsing.
     static func offset(of needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
-        guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= needle.count else { return nil }
+        guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= needle.count else {
+            return nil
+        }
         return needle.withUnsafeBytes { needle -> Int? in
             var position = 0
             while position + needle.count <= haystack.count {
-                guard let hit = memchr(base + position, Int32(first), haystack.count - needle.count + 1 - position) else { return nil }
+                guard let hit = memchr(base + position, Int32(first), haystack.count - needle.count + 1 - position)
+                else { return nil }
                 let index = base.distance(to: UnsafeRawPointer(hit))
                 if memcmp(base + index, needle.baseAddress!, needle.count) == 0 { return index }
                 position = index + 1

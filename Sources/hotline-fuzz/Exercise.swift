@@ -16,7 +16,9 @@ enum Exercise {
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         do {
             try channel.pipeline.syncOperations.addHandler(VarlinkMessageDeadline(timeout: .seconds(10)))
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maximumSize: 64 * 1024)))
+            try channel.pipeline.syncOperations.addHandler(
+                ByteToMessageHandler(VarlinkFrameDecoder(maximumSize: 64 * 1024))
+            )
         } catch {
             fatalError("pipeline: \(error)")
         }
@@ -30,7 +32,7 @@ enum Exercise {
             do {
                 try channel.writeInbound(buffer)
             } catch {
-                return   // a framing error closes the connection; nothing more is read
+                return  // a framing error closes the connection; nothing more is read
             }
             offset = end
             // Uneven pieces: from one byte (a split in the middle of a UTF-8 sequence or an

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineClient
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,9 +15,13 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the raw JSON reply (for scripts).")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The daemon's configuration, read (when readable) only for unit names and the time zone (also HOTLINE_CONFIG).",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The daemon's configuration, read (when readable) only for unit names and the time zone (also HOTLINE_CONFIG).",
+            valueName: "file"
+        )
+    )
     var config: String = ProcessInfo.processInfo.environment["HOTLINE_CONFIG"] ?? "/etc/hotline/hotlined.toml"
 
     /// What the configuration file tells the client.
@@ -24,7 +29,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// How to show things to a person on this terminal.
     var text: TicketText {
-        TicketText(style: Style.forStandardOutput(environment: ProcessInfo.processInfo.environment), unitNames: site.unitNames)
+        TicketText(
+            style: Style.forStandardOutput(environment: ProcessInfo.processInfo.environment),
+            unitNames: site.unitNames
+        )
     }
 }
 
@@ -54,8 +62,10 @@ struct Client {
 
     /// Says the daemon cannot be reached, how to look into it, and exits 69.
     static func unreachable(_ socket: String, _ error: any Error) -> Never {
-        fail("cannot reach hotlined at \(socket) (\(error)). Is it running? Try: systemctl status hotlined.socket",
-             status: ExitStatus.unreachable)
+        fail(
+            "cannot reach hotlined at \(socket) (\(error)). Is it running? Try: systemctl status hotlined.socket",
+            status: ExitStatus.unreachable
+        )
     }
 
     /// Prints `hotlinectl: sentence` on standard error and exits.

@@ -35,23 +35,32 @@ func validMonth(_ month: String) throws {
 /// `hotlinectl stats`.
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The per-unit figures for a period: response, on-time, solved, satisfaction and call-back rates, score and rank.")
+        abstract:
+            "The per-unit figures for a period: response, on-time, solved, satisfaction and call-back rates, score and rank."
+    )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var period: PeriodOptions
 
     func run() throws {
         let (from, to) = period.parameters(in: global.site.timeZone)
-        let reply = try Client(options: global).call("org.hotline.Dispatch.Stats", ["from": .string(from), "to": .string(to)])
+        let reply = try Client(options: global).call(
+            "org.hotline.Dispatch.Stats",
+            ["from": .string(from), "to": .string(to)]
+        )
         guard !global.json else { return }
-        print(global.text.stats(reply["units"]?.arrayValue ?? [], total: reply["total"] ?? .object([:])), terminator: "")
+        print(
+            global.text.stats(reply["units"]?.arrayValue ?? [], total: reply["total"] ?? .object([:])),
+            terminator: ""
+        )
     }
 }
 
 /// `hotlinectl report`.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a month's per-unit figures as CSV or as one self-contained HTML page for the monthly meeting.")
+        abstract: "Write a month's per-unit figures as CSV or as one self-contained HTML page for the monthly meeting."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The month, YYYY-MM.") var month: String
@@ -71,9 +80,17 @@ struct Report: ParsableCommand {
         }
         var options = global
         options.json = false
-        let reply = try Client(options: options).call("org.hotline.Dispatch.Stats", ["from": .string(from), "to": .string(to)])
-        let report = MonthlyReport(month: month, units: reply["units"]?.arrayValue ?? [], total: reply["total"] ?? .object([:]),
-                                   unitNames: site.unitNames, generatedAt: RFC3339.format(Date(), in: site.timeZone))
+        let reply = try Client(options: options).call(
+            "org.hotline.Dispatch.Stats",
+            ["from": .string(from), "to": .string(to)]
+        )
+        let report = MonthlyReport(
+            month: month,
+            units: reply["units"]?.arrayValue ?? [],
+            total: reply["total"] ?? .object([:]),
+            unitNames: site.unitNames,
+            generatedAt: RFC3339.format(Date(), in: site.timeZone)
+        )
         let text = format == .html ? report.html() : report.csv()
         if let output {
             do {

@@ -10,14 +10,19 @@ struct Hotlinectl: ParsableCommand {
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         var global: [String] = []
-        while let first = arguments.first, first.hasPrefix("--socket") || first == "--json" || first.hasPrefix("--config") {
+        while let first = arguments.first,
+            first.hasPrefix("--socket") || first == "--json" || first.hasPrefix("--config")
+        {
             global.append(arguments.removeFirst())
             if first == "--socket" || first == "--config", !arguments.isEmpty { global.append(arguments.removeFirst()) }
         }
         if let first = arguments.first, !first.hasPrefix("-"), first != "help",
-           !configuration.subcommands.contains(where: { $0._commandName == first }) {
+            !configuration.subcommands.contains(where: { $0._commandName == first })
+        {
             let names = configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("hotlinectl: unknown command '\(first)'; the commands are \(names)\n".utf8))
+            FileHandle.standardError.write(
+                Data("hotlinectl: unknown command '\(first)'; the commands are \(names)\n".utf8)
+            )
             Foundation.exit(ExitStatus.usage)
         }
         if !global.isEmpty, !arguments.isEmpty {
@@ -32,11 +37,11 @@ struct Hotlinectl: ParsableCommand {
         commandName: "hotlinectl",
         abstract: "Work the city service hotline: submit, dispatch, handle, call back and report tickets.",
         discussion: """
-        Talks to hotlined over its Unix socket; what you may do depends on your account (operator, unit, \
-        supervisor). Exit status: 0 success, 64 usage or a refused value, 65 the ticket's state does not \
-        allow it, 66 no such ticket or unit, 69 the daemon cannot be reached, 73 the output file cannot be \
-        written, 75 nothing could be stored (try again), 77 permission denied, 1 anything else.
-        """,
+            Talks to hotlined over its Unix socket; what you may do depends on your account (operator, unit, \
+            supervisor). Exit status: 0 success, 64 usage or a refused value, 65 the ticket's state does not \
+            allow it, 66 no such ticket or unit, 69 the daemon cannot be reached, 73 the output file cannot be \
+            written, 75 nothing could be stored (try again), 77 permission denied, 1 anything else.
+            """,
         subcommands: [
             Submit.self, Show.self, List.self, Dispatch.self, Claim.self, Progress.self, Return.self, Extend.self,
             DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,

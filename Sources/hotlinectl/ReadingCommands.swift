@@ -6,11 +6,15 @@ import Varlink
 /// `hotlinectl submit`: create a ticket.
 struct Submit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Submit a call or a letter; prints the ticket id and the unit it went to (or pending).")
+        abstract: "Submit a call or a letter; prints the ticket id and the unit it went to (or pending)."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "hotline, mailbox, web or other.") var channel: String = "hotline"
-    @Option(name: .customLong("submission-id"), help: "The idempotency key within the channel (the call or letter number).")
+    @Option(
+        name: .customLong("submission-id"),
+        help: "The idempotency key within the channel (the call or letter number)."
+    )
     var submissionId: String
     @Argument(help: "The request text; - reads standard input.") var content: String?
     @Option(name: .customLong("content-file"), help: "Read the request text from this file (a mailbox letter).")
@@ -32,25 +36,42 @@ struct Submit: ParsableCommand {
     }
 
     func run() throws {
-        let text = try contentFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? textArgument(content ?? "-")
-        var p: [String: JSONValue] = ["channel": .string(channel), "submissionId": .string(submissionId), "content": .string(text)]
+        let text =
+            try contentFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? textArgument(content ?? "-")
+        var p: [String: JSONValue] = [
+            "channel": .string(channel), "submissionId": .string(submissionId), "content": .string(text),
+        ]
         func put(_ key: String, _ value: String?) { if let value { p[key] = .string(value) } }
-        put("title", title); put("category", category); put("priority", priority)
-        put("receivedAt", receivedAt); put("deadline", deadline)
+        put("title", title)
+        put("category", category)
+        put("priority", priority)
+        put("receivedAt", receivedAt)
+        put("deadline", deadline)
         if name != nil || phone != nil {
-            p["citizen"] = .object(["name": name.map(JSONValue.string) ?? .null, "phone": phone.map(JSONValue.string) ?? .null])
+            p["citizen"] = .object([
+                "name": name.map(JSONValue.string) ?? .null, "phone": phone.map(JSONValue.string) ?? .null,
+            ])
         }
         if district != nil || address != nil {
-            p["location"] = .object(["district": district.map(JSONValue.string) ?? .null, "address": address.map(JSONValue.string) ?? .null])
+            p["location"] = .object([
+                "district": district.map(JSONValue.string) ?? .null, "address": address.map(JSONValue.string) ?? .null,
+            ])
         }
         let reply = try Client(options: global).call("org.hotline.Dispatch.Submit", p)
         guard !global.json, let ticket = reply["ticket"] else { return }
         let shown = global.text
-        let unit = ticket["unit"]?.stringValue.map { shown.unit($0) } ?? shown.style.yellow("pending (no route matched; an operator dispatches it)")
+        let unit =
+            ticket["unit"]?.stringValue.map { shown.unit($0) }
+            ?? shown.style.yellow("pending (no route matched; an operator dispatches it)")
         let created = reply["created"]?.boolValue ?? true
-        print("\(ticket["id"]?.stringValue ?? "?")  \(unit)\(created ? "" : "  (already submitted: this is the earlier ticket)")")
+        print(
+            "\(ticket["id"]?.stringValue ?? "?")  \(unit)\(created ? "" : "  (already submitted: this is the earlier ticket)")"
+        )
         if let duplicates = reply["possibleDuplicates"]?.arrayValue, !duplicates.isEmpty {
-            print("possible duplicates (same phone and category, 30 days): " + duplicates.compactMap(\.stringValue).joined(separator: " "))
+            print(
+                "possible duplicates (same phone and category, 30 days): "
+                    + duplicates.compactMap(\.stringValue).joined(separator: " ")
+            )
         }
     }
 }
@@ -108,30 +129,41 @@ struct Status: ParsableCommand {
         let style = global.text.style
         let uptime = TimeText.span(Double(reply["uptimeSeconds"]?.intValue ?? 0))
         print("hotlined \(reply["version"]?.plainText ?? "?"), up \(uptime)")
-        let overdue = reply["overdue"]?.intValue ?? 0, callbacks = reply["callbacksDue"]?.intValue ?? 0
+        let overdue = reply["overdue"]?.intValue ?? 0
+        let callbacks = reply["callbacksDue"]?.intValue ?? 0
         let callbacksDue = "\(callbacks) callback\(callbacks == 1 ? "" : "s") due"
-        print("\(reply["open"]?.plainText ?? "?") open, \(reply["pending"]?.plainText ?? "?") pending, "
-              + (overdue > 0 ? style.red("\(overdue) overdue") : "0 overdue") + ", "
-              + (callbacks > 0 ? style.yellow(callbacksDue) : callbacksDue))
+        print(
+            "\(reply["open"]?.plainText ?? "?") open, \(reply["pending"]?.plainText ?? "?") pending, "
+                + (overdue > 0 ? style.red("\(overdue) overdue") : "0 overdue") + ", "
+                + (callbacks > 0 ? style.yellow(callbacksDue) : callbacksDue)
+        )
     }
 }
 
 /// `hotlinectl info`: GetInfo, or an interface's description.
 struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the service information, or an interface's description.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the service information, or an interface's description."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "An interface name, e.g. org.hotline.Dispatch.") var interface: String?
 
     func run() throws {
         if let interface {
-            let reply = try Client(options: global).call("org.varlink.service.GetInterfaceDescription", ["interface": .string(interface)])
+            let reply = try Client(options: global).call(
+                "org.varlink.service.GetInterfaceDescription",
+                ["interface": .string(interface)]
+            )
             if !global.json { print(reply["description"]?.stringValue ?? "") }
         } else {
             let reply = try Client(options: global).call("org.varlink.service.GetInfo")
             if !global.json {
                 for key in ["vendor", "product", "version", "url"] { print("\(key): \(reply[key]?.plainText ?? "-")") }
-                print("interfaces: " + (reply["interfaces"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", "))
+                print(
+                    "interfaces: "
+                        + (reply["interfaces"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
+                )
             }
         }
     }
@@ -140,17 +172,23 @@ struct Info: ParsableCommand {
 /// `hotlinectl call METHOD [JSON]`: any method with raw parameters; prints the raw reply.
 struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Call any method with JSON parameters and print the raw reply (errors too, with --raw-errors).")
+        abstract: "Call any method with JSON parameters and print the raw reply (errors too, with --raw-errors)."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The fully qualified method, e.g. org.hotline.Dispatch.Get.") var method: String
     @Argument(help: "The parameters as a JSON object; - reads standard input.") var parameters: String = "{}"
-    @Flag(name: .customLong("raw-errors"), help: "Print an error reply as JSON on standard output too ({\"error\": …, \"parameters\": …}).")
+    @Flag(
+        name: .customLong("raw-errors"),
+        help: "Print an error reply as JSON on standard output too ({\"error\": …, \"parameters\": …})."
+    )
     var rawErrors = false
 
     func run() throws {
         let text = textArgument(parameters)
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let object = value.objectValue else {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+            let object = value.objectValue
+        else {
             throw ValidationError("the parameters must be a JSON object")
         }
         if rawErrors {

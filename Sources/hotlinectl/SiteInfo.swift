@@ -10,7 +10,8 @@ struct SiteInfo {
 
     static func load(path: String) -> SiteInfo {
         var info = SiteInfo()
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? TOMLTable(string: text) else {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? TOMLTable(string: text)
+        else {
             return info
         }
         if let zone = table["daemon"]?.table?["timezone"]?.string, let timeZone = TimeZone(identifier: zone) {

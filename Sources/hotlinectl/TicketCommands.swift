@@ -23,7 +23,8 @@ struct Dispatch: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "The lead unit's id.") var unit: String
-    @Option(name: .customLong("co-units"), help: "Co-handling units (comma-separated or repeated).") var coUnits: [String] = []
+    @Option(name: .customLong("co-units"), help: "Co-handling units (comma-separated or repeated).") var coUnits:
+        [String] = []
     @Option(help: "A note for the unit; - reads standard input.") var note: String?
 
     func run() throws {
@@ -44,7 +45,9 @@ struct Claim: ParsableCommand {
 
 /// `hotlinectl progress`.
 struct Progress: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Report progress on a ticket (a long-term item's phase report).")
+    static let configuration = CommandConfiguration(
+        abstract: "Report progress on a ticket (a long-term item's phase report)."
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "What was done; - reads standard input.") var note: String
@@ -53,7 +56,9 @@ struct Progress: ParsableCommand {
 
 /// `hotlinectl return`.
 struct Return: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Return a wrongly dispatched ticket to the hotline centre (退单).")
+    static let configuration = CommandConfiguration(
+        abstract: "Return a wrongly dispatched ticket to the hotline centre (退单)."
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "Why it is not your unit's; - reads standard input.") var reason: String
@@ -67,7 +72,8 @@ struct Extend: ParsableCommand {
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "Why more time is needed; - reads standard input.") var reason: String
     @Option(help: "The new due time asked for (RFC 3339).") var until: String?
-    @Flag(name: .customLong("long-term"), help: "Make it a long-term item with phase reports instead.") var longTerm = false
+    @Flag(name: .customLong("long-term"), help: "Make it a long-term item with phase reports instead.") var longTerm =
+        false
 
     func run() throws {
         var p: [String: JSONValue] = ["reason": .string(textArgument(reason))]
@@ -116,7 +122,9 @@ struct Reply: ParsableCommand {
 
 /// `hotlinectl rate`.
 struct Rate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record the citizen's rating (好差评); a bad one starts a call-back.")
+    static let configuration = CommandConfiguration(
+        abstract: "Record the citizen's rating (好差评); a bad one starts a call-back."
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "very_satisfied, satisfied, basic or dissatisfied.") var rating: String
@@ -137,7 +145,9 @@ struct Callback: ParsableCommand {
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "rectify (reopens it for the unit), explained or unreachable.") var outcome: String
     @Option(help: "What the citizen said; - reads standard input.") var note: String
-    func run() throws { try change(global, "Callback", id, ["outcome": .string(outcome), "note": .string(textArgument(note))]) }
+    func run() throws {
+        try change(global, "Callback", id, ["outcome": .string(outcome), "note": .string(textArgument(note))])
+    }
 }
 
 /// `hotlinectl merge`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineClient
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,10 +12,14 @@ import Glibc
 /// backoff (0.5 s doubling to 30 s).
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print notices as they arrive, one line each, until interrupted; reconnects if the daemon restarts.")
+        abstract: "Print notices as they arrive, one line each, until interrupted; reconnects if the daemon restarts."
+    )
 
     @OptionGroup var global: GlobalOptions
-    @Flag(name: .customLong("no-reconnect"), help: "Exit (status 69) when the daemon goes away instead of reconnecting.")
+    @Flag(
+        name: .customLong("no-reconnect"),
+        help: "Exit (status 69) when the daemon goes away instead of reconnecting."
+    )
     var noReconnect = false
 
     static let firstBackoff = 0.5
@@ -34,8 +39,12 @@ struct Watch: ParsableCommand {
                 while true {
                     let reply = try connection.receive()
                     if let name = reply.error {
-                        let sentence = ErrorSentence(error: name, parameters: reply.parameters,
-                                                     method: "org.hotline.Dispatch.Watch", uid: getuid())
+                        let sentence = ErrorSentence(
+                            error: name,
+                            parameters: reply.parameters,
+                            method: "org.hotline.Dispatch.Watch",
+                            uid: getuid()
+                        )
                         Client.fail(sentence.text + " (\(name))", status: sentence.status)
                     }
                     if !answered {
@@ -50,8 +59,10 @@ struct Watch: ParsableCommand {
                     if everConnected { Client.fail("the daemon closed the watch", status: ExitStatus.unreachable) }
                     Client.unreachable(global.socket, error)
                 }
-                note("\(everConnected ? "lost the daemon" : "cannot reach the daemon") at \(global.socket) (\(error)); "
-                     + "retrying in \(backoff) s")
+                note(
+                    "\(everConnected ? "lost the daemon" : "cannot reach the daemon") at \(global.socket) (\(error)); "
+                        + "retrying in \(backoff) s"
+                )
                 usleep(UInt32(backoff * 1_000_000))
                 backoff = min(backoff * 2, Self.longestBackoff)
             }

@@ -12,7 +12,8 @@ import ServiceLifecycle
 struct Hotlined: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotlined",
-        abstract: "The citizen service hotline daemon: 12345 calls and mailbox letters routed, tracked and called back.",
+        abstract:
+            "The citizen service hotline daemon: 12345 calls and mailbox letters routed, tracked and called back.",
         discussion: "Serves org.hotline.Dispatch over Varlink on a Unix socket. SIGTERM stops it gracefully.",
         version: HotlineVersion.current
     )
@@ -23,21 +24,41 @@ struct Hotlined: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Listen on this socket instead of the configured one.", valueName: "path"))
     var socket: String?
 
-    @Option(name: .long, help: ArgumentHelp("Use this SQLite database instead of the configured one.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Use this SQLite database instead of the configured one.", valueName: "path")
+    )
     var database: String?
 
-    @Flag(name: .long, help: "Start the clock at the real time and move it only by org.hotline.Testing.SetTime (for tests).")
+    @Flag(
+        name: .long,
+        help: "Start the clock at the real time and move it only by org.hotline.Testing.SetTime (for tests)."
+    )
     var manualClock = false
 
-    @Option(name: .long, help: ArgumentHelp("The lowest level logged: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The lowest level logged: trace, debug, info, notice, warning, error, critical.",
+            valueName: "level"
+        )
+    )
     var logLevel: String = "info"
 
-    @Option(name: .long, help: ArgumentHelp("Where to log: journal, stderr, or auto (the journal under systemd, JOURNAL_STREAM set).", valueName: "target"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where to log: journal, stderr, or auto (the journal under systemd, JOURNAL_STREAM set).",
+            valueName: "target"
+        )
+    )
     var logTarget: String = "auto"
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
+            throw ValidationError(
+                "--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical"
+            )
         }
         let journal: Bool
         switch logTarget {
@@ -62,7 +83,8 @@ struct Hotlined: AsyncParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
         Self.raiseFileLimit(toServe: configuration.daemon.limits.connections, logger: logger)
-        let socket = self.socket, database = self.database
+        let socket = self.socket
+        let database = self.database
         let overrides: @Sendable (inout HotlineConfiguration) -> Void = { config in
             if let socket { config.daemon.socket = socket }
             if let database { config.daemon.database = database }
@@ -73,8 +95,10 @@ struct Hotlined: AsyncParsableCommand {
         do {
             store = try TicketStore(path: configuration.daemon.database)
         } catch {
-            logger.critical("cannot open the database \(configuration.daemon.database): \(error)",
-                            metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"])
+            logger.critical(
+                "cannot open the database \(configuration.daemon.database): \(error)",
+                metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"]
+            )
             throw ExitCode(73)  // EX_CANTCREAT
         }
 
@@ -84,9 +108,17 @@ struct Hotlined: AsyncParsableCommand {
         let followUp = SweepFollowUp(store: store, logger: logger)
         let sweeper = Sweeper(store: store, configuration: box, hub: hub, followUp: followUp, logger: logger)
         let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
-        let handler = CallHandler(store: store, configuration: box, clock: clock, logger: logger,
-                                  hub: hub, sweeper: sweeper, wakeClock: { slaClock.kick(forDeadlineAt: $0) })
-        let endpoint: VarlinkListener.Endpoint = ListenFDs.take().map { .inherited($0) }
+        let handler = CallHandler(
+            store: store,
+            configuration: box,
+            clock: clock,
+            logger: logger,
+            hub: hub,
+            sweeper: sweeper,
+            wakeClock: { slaClock.kick(forDeadlineAt: $0) }
+        )
+        let endpoint: VarlinkListener.Endpoint =
+            ListenFDs.take().map { .inherited($0) }
             ?? .path(configuration.daemon.socket, mode: configuration.daemon.socketMode)
         let started = configuration
         let manualClock = manualClock
@@ -95,23 +127,34 @@ struct Hotlined: AsyncParsableCommand {
         let reload = ReloadService(path: config, overrides: overrides, box: box, notifier: notifier, logger: logger) {
             _ = try? await health.report()
         }
-        let listener = VarlinkListener(endpoint: endpoint, handler: handler, logger: logger, onListening: {
-            logger.notice("hotlined \(HotlineVersion.current) ready", metadata: [
-                "database": "\(started.daemon.database)", "units": "\(started.units.count)",
-                "routes": "\(started.router.routes.count)", "manual_clock": "\(manualClock)",
-                MessageID.metadataKey: "\(MessageID.started.rawValue)",
-            ])
-            Task {
-                let line = (try? await health.report()) ?? "ready"
-                notifier.ready(status: line)
+        let listener = VarlinkListener(
+            endpoint: endpoint,
+            handler: handler,
+            logger: logger,
+            onListening: {
+                logger.notice(
+                    "hotlined \(HotlineVersion.current) ready",
+                    metadata: [
+                        "database": "\(started.daemon.database)", "units": "\(started.units.count)",
+                        "routes": "\(started.router.routes.count)", "manual_clock": "\(manualClock)",
+                        MessageID.metadataKey: "\(MessageID.started.rawValue)",
+                    ]
+                )
+                Task {
+                    let line = (try? await health.report()) ?? "ready"
+                    notifier.ready(status: line)
+                }
+            },
+            onStopping: {
+                notifier.stopping()
             }
-        }, onStopping: {
-            notifier.stopping()
-        })
+        )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: followUp), .init(service: slaClock), .init(service: health), .init(service: reload),
-                           .init(service: listener)],
+                services: [
+                    .init(service: followUp), .init(service: slaClock), .init(service: health), .init(service: reload),
+                    .init(service: listener),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -122,15 +165,18 @@ struct Hotlined: AsyncParsableCommand {
             logger.critical("\(problem)")
             throw ExitCode(75)  // EX_TEMPFAIL
         }
-        followUp.writeLog()   // a sweep answered during shutdown
+        followUp.writeLog()  // a sweep answered during shutdown
         try? store.checkpoint()
         let commits = store.groupCommitStatistics
         let checkpoints = store.checkpointStatistics
-        logger.notice("hotlined stopped", metadata: [
-            MessageID.metadataKey: "\(MessageID.stopped.rawValue)",
-            "group_commits": "\(commits.groups)", "committed_calls": "\(commits.calls)",
-            "wal_checkpoints": "\(checkpoints.checkpoints)", "wal_checkpoint_failures": "\(checkpoints.failures)",
-        ])
+        logger.notice(
+            "hotlined stopped",
+            metadata: [
+                MessageID.metadataKey: "\(MessageID.stopped.rawValue)",
+                "group_commits": "\(commits.groups)", "committed_calls": "\(commits.calls)",
+                "wal_checkpoints": "\(checkpoints.checkpoints)", "wal_checkpoint_failures": "\(checkpoints.failures)",
+            ]
+        )
     }
 
     /// Raises the soft limit on open files to the hard limit, so that `max_connections`
@@ -144,7 +190,9 @@ struct Hotlined: AsyncParsableCommand {
             _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         }
         if limit.rlim_cur < wanted {
-            logger.warning("the open-file limit (\(limit.rlim_cur)) is below max_connections + 64; raise LimitNOFILE= or lower max_connections")
+            logger.warning(
+                "the open-file limit (\(limit.rlim_cur)) is below max_connections + 64; raise LimitNOFILE= or lower max_connections"
+            )
         }
     }
 }

@@ -1,27 +1,41 @@
 import Foundation
 import HotlineClient
+import HotlineTesting
 import Testing
 import Varlink
-import HotlineTesting
 
 @Suite("The monthly report")
 struct ReportTests {
     static let units: [JSONValue] = [
-        ["unit": "gas", "dispatched": 4, "claimedOnTime": 4, "responseRate": 1.0, "replied": 4, "repliedOnTime": 4,
-         "onTimeRate": 1.0, "rated": 2, "solved": 2, "solvedRate": 1.0, "satisfied": 2, "satisfactionRate": 1.0, "badRatings": 0,
-         "callbacksDone": 0, "callbackRate": .null, "rectified": 0, "overdue": 0, "returned": 0, "extended": 0, "score": 100.0],
-        ["unit": "housing", "dispatched": 12, "claimedOnTime": 9, "responseRate": 0.75, "replied": 10, "repliedOnTime": 5,
-         "onTimeRate": 0.5, "rated": 6, "solved": 4, "solvedRate": 0.6667, "satisfied": 3, "satisfactionRate": 0.5,
-         "badRatings": 3, "callbacksDone": 2, "callbackRate": 0.6667, "rectified": 1, "overdue": 4, "returned": 1,
-         "extended": 2, "score": 63.33],
+        [
+            "unit": "gas", "dispatched": 4, "claimedOnTime": 4, "responseRate": 1.0, "replied": 4, "repliedOnTime": 4,
+            "onTimeRate": 1.0, "rated": 2, "solved": 2, "solvedRate": 1.0, "satisfied": 2, "satisfactionRate": 1.0,
+            "badRatings": 0,
+            "callbacksDone": 0, "callbackRate": .null, "rectified": 0, "overdue": 0, "returned": 0, "extended": 0,
+            "score": 100.0,
+        ],
+        [
+            "unit": "housing", "dispatched": 12, "claimedOnTime": 9, "responseRate": 0.75, "replied": 10,
+            "repliedOnTime": 5,
+            "onTimeRate": 0.5, "rated": 6, "solved": 4, "solvedRate": 0.6667, "satisfied": 3, "satisfactionRate": 0.5,
+            "badRatings": 3, "callbacksDone": 2, "callbackRate": 0.6667, "rectified": 1, "overdue": 4, "returned": 1,
+            "extended": 2, "score": 63.33,
+        ],
     ]
-    static let total: JSONValue = ["unit": "total", "dispatched": 16, "claimedOnTime": 13, "responseRate": 0.8125,
-                                   "replied": 14, "repliedOnTime": 9, "onTimeRate": 0.6429, "rated": 8, "solved": 6,
-                                   "solvedRate": 0.75, "satisfied": 5, "satisfactionRate": 0.625, "badRatings": 3,
-                                   "callbacksDone": 2, "callbackRate": 0.6667, "rectified": 1, "overdue": 4, "returned": 1,
-                                   "extended": 2, "score": 72.5]
-    let report = MonthlyReport(month: "2026-10", units: units, total: total, unitNames: ["housing": "住房和城乡建设局 <R&D>"],
-                               generatedAt: "2026-11-01T09:00:00+08:00")
+    static let total: JSONValue = [
+        "unit": "total", "dispatched": 16, "claimedOnTime": 13, "responseRate": 0.8125,
+        "replied": 14, "repliedOnTime": 9, "onTimeRate": 0.6429, "rated": 8, "solved": 6,
+        "solvedRate": 0.75, "satisfied": 5, "satisfactionRate": 0.625, "badRatings": 3,
+        "callbacksDone": 2, "callbackRate": 0.6667, "rectified": 1, "overdue": 4, "returned": 1,
+        "extended": 2, "score": 72.5,
+    ]
+    let report = MonthlyReport(
+        month: "2026-10",
+        units: units,
+        total: total,
+        unitNames: ["housing": "住房和城乡建设局 <R&D>"],
+        generatedAt: "2026-11-01T09:00:00+08:00"
+    )
 
     @Test("HTML: well-formed, self-contained, two inline SVG charts, every figure equal to Stats")
     func html() throws {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import HotlineCore
 
 /// The official 2026 schedule (国务院办公厅, 2025-11-04) as a calendar in Asia/Shanghai.
@@ -10,8 +11,11 @@ let official2026: WorkCalendar = {
     holidays += ["2026-06-19", "2026-06-20", "2026-06-21", "2026-09-25", "2026-09-26", "2026-09-27"]
     holidays += (1...7).map { "2026-10-0\($0)" }
     let workdays = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
-    return WorkCalendar(years: [2026], holidays: Set(holidays.compactMap(LocalDate.init)),
-                        workdays: Set(workdays.compactMap(LocalDate.init)))
+    return WorkCalendar(
+        years: [2026],
+        holidays: Set(holidays.compactMap(LocalDate.init)),
+        workdays: Set(workdays.compactMap(LocalDate.init))
+    )
 }()
 
 /// `2026-09-30 10:00` in Shanghai, for example.
@@ -27,8 +31,10 @@ func shanghai(_ text: String) -> Date {
 let testConfiguration: HotlineConfiguration = {
     var config = HotlineConfiguration()
     config.calendar = official2026
-    config.units = [HandlingUnit(id: "water", name: "市水务集团"), HandlingUnit(id: "power", name: "供电公司"),
-                    HandlingUnit(id: "gas", name: "燃气公司")]
+    config.units = [
+        HandlingUnit(id: "water", name: "市水务集团"), HandlingUnit(id: "power", name: "供电公司"),
+        HandlingUnit(id: "gas", name: "燃气公司"),
+    ]
     config.router = Router(routes: [
         Route(unit: "water", keywords: ["停水"], coUnits: ["gas"]),
         Route(unit: "power", category: "power", resolve: .hours(24), claim: .hours(1)),

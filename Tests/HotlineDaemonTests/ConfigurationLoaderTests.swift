@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HotlineCore
 @testable import HotlineDaemon
 
@@ -18,12 +19,20 @@ struct ConfigurationLoaderTests {
 
     @Test("The shipped example loads, with the official 2026 schedule")
     func example() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("config/hotlined.toml")
         let config = try ConfigurationLoader(resolveGroup: { _ in 77 }).load(path: url.path)
         #expect(config.calendar.years == [2026])
         #expect(config.calendar.holidays.count == 33)
-        #expect(config.calendar.workdays == Set(["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"].compactMap(LocalDate.init)))
+        #expect(
+            config.calendar.workdays
+                == Set(
+                    ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"].compactMap(
+                        LocalDate.init
+                    )
+                )
+        )
         #expect(config.sla == SLAPolicy())
         #expect(config.units.count >= 5 && config.router.routes.count >= 5)
         #expect(config.calendar.timeZone.identifier == "Asia/Shanghai")
@@ -31,10 +40,13 @@ struct ConfigurationLoaderTests {
 
     @Test("The groups a machine lacks are named in one warning")
     func missingGroupsWarnOnce() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("config/hotlined.toml")
         let warnings = Box()
-        let config = try ConfigurationLoader(resolveGroup: { _ in nil }, warn: { warnings.lines.append($0) }).load(path: url.path)
+        let config = try ConfigurationLoader(resolveGroup: { _ in nil }, warn: { warnings.lines.append($0) }).load(
+            path: url.path
+        )
         #expect(warnings.lines.count == 1)
         let line = try #require(warnings.lines.first)
         #expect(line.contains("\(config.units.count + 2) groups do not exist"))
@@ -60,34 +72,40 @@ struct ConfigurationLoaderTests {
 
     @Test("Roles and units resolve uids and groups")
     func roles() throws {
-        let config = try loader.parse("""
+        let config = try loader.parse(
+            """
             [roles]
             operators = { uids = [1001], groups = ["hotline-op"] }
             [[unit]]
             id = "water"
             uids = [2001]
-            """, file: "t.toml")
+            """,
+            file: "t.toml"
+        )
         #expect(config.roles.role(of: PeerCredentials(uid: 7, gid: 7, groups: [500])) == .operator)
         #expect(config.roles.role(of: PeerCredentials(uid: 2001, gid: 2001)) == .unit("water"))
     }
 
-    @Test("Errors name the file, the line and the key", arguments: [
-        ("[sla]\nclaim = \"2 workinghours\"\n", 2, "sla.claim"),
-        ("[daemon]\nsocket = \"/x\"\nsokcet_mode = \"0660\"\n", 3, "daemon.sokcet_mode"),
-        ("[calendar]\nholidays = [\"2026-13-01\"]\nyears = [2026]\n", 2, "calendar.holidays"),
-        ("[calendar]\nholidays = [\"2027-01-01\"]\nyears = [2026]\n", 3, "calendar.years"),
-        ("[calendar]\nweekend = [\"sat\", \"sunday\"]\n", 2, "calendar.weekend"),
-        ("[calendar]\nworkday_start = \"18:00\"\n", nil, "calendar.workday_end"),
-        ("[[unit]]\nid = \"water\"\n\n[[unit]]\nid = \"water\"\n", 5, "unit[1].id"),
-        ("[[unit]]\nid = \"water\"\n[[route]]\nunit = \"sewer\"\n", 4, "route[0].unit"),
-        ("[[unit]]\nid = \"water\"\n[[route]]\nunit = \"water\"\nco_units = [\"gas\"]\n", 5, "route[0].co_units"),
-        ("[sla]\nwarn_at = 1.5\n", 2, "sla.warn_at"),
-        ("[sla]\ncallback_attempts = \"3\"\n", 2, "sla.callback_attempts"),
-        ("[daemon]\ntimezone = \"Mars/Olympus\"\n", 2, "daemon.timezone"),
-        ("[daemon]\nsocket_mode = \"rw\"\n", 2, "daemon.socket_mode"),
-        ("[stats]\nweights = { response = 0.5, solved = 0.5, satisfaction = 0.5 }\n", 2, "stats.weights"),
-        ("colour = \"red\"\n", 1, "colour"),
-    ] as [(String, Int?, String)])
+    @Test(
+        "Errors name the file, the line and the key",
+        arguments: [
+            ("[sla]\nclaim = \"2 workinghours\"\n", 2, "sla.claim"),
+            ("[daemon]\nsocket = \"/x\"\nsokcet_mode = \"0660\"\n", 3, "daemon.sokcet_mode"),
+            ("[calendar]\nholidays = [\"2026-13-01\"]\nyears = [2026]\n", 2, "calendar.holidays"),
+            ("[calendar]\nholidays = [\"2027-01-01\"]\nyears = [2026]\n", 3, "calendar.years"),
+            ("[calendar]\nweekend = [\"sat\", \"sunday\"]\n", 2, "calendar.weekend"),
+            ("[calendar]\nworkday_start = \"18:00\"\n", nil, "calendar.workday_end"),
+            ("[[unit]]\nid = \"water\"\n\n[[unit]]\nid = \"water\"\n", 5, "unit[1].id"),
+            ("[[unit]]\nid = \"water\"\n[[route]]\nunit = \"sewer\"\n", 4, "route[0].unit"),
+            ("[[unit]]\nid = \"water\"\n[[route]]\nunit = \"water\"\nco_units = [\"gas\"]\n", 5, "route[0].co_units"),
+            ("[sla]\nwarn_at = 1.5\n", 2, "sla.warn_at"),
+            ("[sla]\ncallback_attempts = \"3\"\n", 2, "sla.callback_attempts"),
+            ("[daemon]\ntimezone = \"Mars/Olympus\"\n", 2, "daemon.timezone"),
+            ("[daemon]\nsocket_mode = \"rw\"\n", 2, "daemon.socket_mode"),
+            ("[stats]\nweights = { response = 0.5, solved = 0.5, satisfaction = 0.5 }\n", 2, "stats.weights"),
+            ("colour = \"red\"\n", 1, "colour"),
+        ] as [(String, Int?, String)]
+    )
     func errors(text: String, line: Int?, key: String) throws {
         let e = try #require(error(text))
         #expect(e.file == "test.toml")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import HotlineCore
 @testable import HotlineStore
 
@@ -9,15 +10,21 @@ struct GroupCommitTests {
     @Test("Calls that arrive together commit together; one call's refusal fails only that call")
     func refusalsStayAlone() async throws {
         let f = try StoreFixture()
-        let first = try await f.store.submit(Submission(channel: .hotline, submissionId: "k", content: "停水"),
-                                             lifecycle: f.lifecycle, by: admin, at: noon)
+        let first = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "k", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         let before = f.store.groupCommitStatistics
-        let store = f.store, lifecycle = f.lifecycle
+        let store = f.store
+        let lifecycle = f.lifecycle
         // 200 submissions at once, every tenth repeating key "k" with other content (a conflict).
         let outcomes = await withTaskGroup(of: (Int, Result<String, any Error>).self) { group in
             for n in 0..<200 {
                 group.addTask {
-                    let submission = n % 10 == 0
+                    let submission =
+                        n % 10 == 0
                         ? Submission(channel: .hotline, submissionId: "k", content: "别的内容 \(n)")
                         : Submission(channel: .hotline, submissionId: "g-\(n)", content: "停水 \(n)")
                     do {
@@ -34,7 +41,10 @@ struct GroupCommitTests {
         }
         let after = f.store.groupCommitStatistics
         #expect(after.calls - before.calls == 200, "every call, refused or not, was answered from a committed group")
-        #expect(after.groups - before.groups < 180, "the calls were grouped: \(after.groups - before.groups) transactions")
+        #expect(
+            after.groups - before.groups < 180,
+            "the calls were grouped: \(after.groups - before.groups) transactions"
+        )
         var ids: Set<String> = []
         for (n, outcome) in outcomes {
             switch outcome {
@@ -47,9 +57,13 @@ struct GroupCommitTests {
             }
         }
         #expect(ids.count == 180)
-        let stored = try await DatabaseQueue(path: f.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket") }
+        let stored = try await DatabaseQueue(path: f.path).read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket")
+        }
         #expect(stored == 181)
-        let events = try await DatabaseQueue(path: f.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event") }
+        let events = try await DatabaseQueue(path: f.path).read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM event")
+        }
         #expect(events == 181 * 2)
     }
 
@@ -57,21 +71,33 @@ struct GroupCommitTests {
     func numbersAfterRestart() async throws {
         let f = try StoreFixture()
         for n in 1...3 {
-            _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "\(n)", content: "停水"),
-                                         lifecycle: f.lifecycle, by: admin, at: noon)
+            _ = try await f.store.submit(
+                Submission(channel: .hotline, submissionId: "\(n)", content: "停水"),
+                lifecycle: f.lifecycle,
+                by: admin,
+                at: noon
+            )
         }
         let reopened = try TicketStore(path: f.path)
-        let next = try await reopened.submit(Submission(channel: .hotline, submissionId: "4", content: "停水"),
-                                             lifecycle: f.lifecycle, by: admin, at: noon)
+        let next = try await reopened.submit(
+            Submission(channel: .hotline, submissionId: "4", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         #expect(next.ticket.id == "20260921-0004")
     }
 }
 
 @Suite("Group commit without savepoints")
 struct GroupCommitReplayTests {
-    @Test("A call that fails before writing fails alone; one that fails after writing is replayed alone and leaves nothing")
+    @Test(
+        "A call that fails before writing fails alone; one that fails after writing is replayed alone and leaves nothing"
+    )
     func failuresInAGroup() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-group-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hotline-group-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pool = try DatabasePool(path: directory.appendingPathComponent("group.db").path)

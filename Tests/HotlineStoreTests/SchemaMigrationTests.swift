@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import HotlineCore
 @testable import HotlineStore
 
@@ -8,12 +9,18 @@ import Testing
 struct SchemaMigrationTests {
     @Test("A CHECK list becomes a chain of equalities accepting the same values")
     func expandedLists() {
-        #expect(CheckConstraintRewrite.expandingINLists("kind TEXT NOT NULL CHECK (kind IN ('a', 'b_c', 'd'))")
-                == "kind TEXT NOT NULL CHECK ((kind = 'a' OR kind = 'b_c' OR kind = 'd'))")
-        #expect(CheckConstraintRewrite.expandingINLists("CHECK (rating IS NULL OR rating IN ('good'))")
-                == "CHECK (rating IS NULL OR (rating = 'good'))")
-        #expect(CheckConstraintRewrite.expandingINLists("overdue INTEGER CHECK (overdue IN (0, 1))")
-                == "overdue INTEGER CHECK ((overdue = 0 OR overdue = 1))")
+        #expect(
+            CheckConstraintRewrite.expandingINLists("kind TEXT NOT NULL CHECK (kind IN ('a', 'b_c', 'd'))")
+                == "kind TEXT NOT NULL CHECK ((kind = 'a' OR kind = 'b_c' OR kind = 'd'))"
+        )
+        #expect(
+            CheckConstraintRewrite.expandingINLists("CHECK (rating IS NULL OR rating IN ('good'))")
+                == "CHECK (rating IS NULL OR (rating = 'good'))"
+        )
+        #expect(
+            CheckConstraintRewrite.expandingINLists("overdue INTEGER CHECK (overdue IN (0, 1))")
+                == "overdue INTEGER CHECK ((overdue = 0 OR overdue = 1))"
+        )
         let untouched = "CHECK ((status = 'closed') = (closedAs IS NOT NULL)), CHECK (length(submissionId) > 0)"
         #expect(CheckConstraintRewrite.expandingINLists(untouched) == untouched)
     }
@@ -21,16 +28,21 @@ struct SchemaMigrationTests {
     @Test("A database from before the CHECK rewrite migrates in place: rows kept, every rule still enforced")
     func rewriteInPlace() async throws {
         // The schema as the previous release left it, with a ticket and its event.
-        let earlier = try await EarlierDatabase(upTo: "v3-overdue-index", rows: """
-            INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, rating)
-            VALUES ('20260921-0001', 'hotline', 'call-1', 'pending', 'normal', '停水', 1790000000000, NULL);
-            INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-            VALUES ('20260921-0001', 1790000000000, 'submitted', 0, 'operator', NULL, 'hotline');
-            """)
+        let earlier = try await EarlierDatabase(
+            upTo: "v3-overdue-index",
+            rows: """
+                INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, rating)
+                VALUES ('20260921-0001', 'hotline', 'call-1', 'pending', 'normal', '停水', 1790000000000, NULL);
+                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                VALUES ('20260921-0001', 1790000000000, 'submitted', 0, 'operator', NULL, 'hotline');
+                """
+        )
         let path = earlier.path
-        #expect(try await DatabaseQueue(path: path).read { db in
-            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event'")
-        }?.contains("kind IN (") == true)
+        #expect(
+            try await DatabaseQueue(path: path).read { db in
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event'")
+            }?.contains("kind IN (") == true
+        )
 
         let store = try TicketStore(path: path)
         #expect(try store.appliedMigrations().contains("v4-checks-without-in-lists"))
@@ -42,12 +54,17 @@ struct SchemaMigrationTests {
         try await queue.write { db in
             #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
             for table in ["ticket", "event", "deadline"] {
-                let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [table]) ?? ""
+                let sql =
+                    try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [table])
+                    ?? ""
                 #expect(!sql.contains(" IN ("), "\(table): \(sql)")
             }
             // The same rules: an unknown event kind, ticket rating or deadline kind is refused.
             #expect(throws: DatabaseError.self) {
-                try db.execute(sql: "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 1, 'bogus', 0, 'operator')")
+                try db.execute(
+                    sql:
+                        "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 1, 'bogus', 0, 'operator')"
+                )
             }
             #expect(throws: DatabaseError.self) {
                 try db.execute(sql: "UPDATE ticket SET rating = 'great' WHERE id = '20260921-0001'")
@@ -56,13 +73,18 @@ struct SchemaMigrationTests {
                 try db.execute(sql: "UPDATE ticket SET overdue = 2 WHERE id = '20260921-0001'")
             }
             #expect(throws: DatabaseError.self) {
-                try db.execute(sql: """
-                    INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt)
-                    VALUES ('20260921-0001', 'late', 1, 2, 3)
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt)
+                        VALUES ('20260921-0001', 'late', 1, 2, 3)
+                        """
+                )
             }
             // And a known one is accepted.
-            try db.execute(sql: "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 2, 'dispatched', 0, 'operator')")
+            try db.execute(
+                sql:
+                    "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 2, 'dispatched', 0, 'operator')"
+            )
             try db.execute(sql: "UPDATE ticket SET rating = 'satisfied' WHERE id = '20260921-0001'")
         }
     }
@@ -70,29 +92,43 @@ struct SchemaMigrationTests {
 
 @Suite("Schema migrations: deadlines in time order")
 struct DeadlineCheckMigrationTests {
-    @Test("Running deadlines become checks by their state, carrying the ticket's flags; a past overdue event is shown once")
+    @Test(
+        "Running deadlines become checks by their state, carrying the ticket's flags; a past overdue event is shown once"
+    )
     func checksFromStates() async throws {
-        let earlier = try await EarlierDatabase(upTo: "v4-checks-without-in-lists", rows: """
-            INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits, overdue, unitOverdue)
-            VALUES ('20260921-0001', 'hotline', 'call-1', 'dispatched', 'normal', '停水', 0, 'water', '["gas"]', 1, 1);
-            INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-            VALUES ('20260921-0001', 0, 'submitted', 0, 'operator', NULL, 'hotline'),
-                   ('20260921-0001', 61, 'overdue', 0, 'system', 'water', 'phase');
-            INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck) VALUES
-                ('20260921-0001', 'claim', 0, 100, 200, 'open', 100),
-                ('20260921-0001', 'resolve', 0, 150, 1000, 'warned', 1001),
-                ('20260921-0001', 'phase', 0, 50, 60, 'passed', NULL);
-            """)
+        let earlier = try await EarlierDatabase(
+            upTo: "v4-checks-without-in-lists",
+            rows: """
+                INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits, overdue, unitOverdue)
+                VALUES ('20260921-0001', 'hotline', 'call-1', 'dispatched', 'normal', '停水', 0, 'water', '["gas"]', 1, 1);
+                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                VALUES ('20260921-0001', 0, 'submitted', 0, 'operator', NULL, 'hotline'),
+                       ('20260921-0001', 61, 'overdue', 0, 'system', 'water', 'phase');
+                INSERT INTO deadline (ticketId, kind, startAt, warnAt, dueAt, state, nextCheck) VALUES
+                    ('20260921-0001', 'claim', 0, 100, 200, 'open', 100),
+                    ('20260921-0001', 'resolve', 0, 150, 1000, 'warned', 1001),
+                    ('20260921-0001', 'phase', 0, 50, 60, 'passed', NULL);
+                """
+        )
         let path = earlier.path
 
         let store = try TicketStore(path: path)
         let queue = try DatabaseQueue(path: path)
         let checks = try await queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT fireAt, kind, stage, unit, coUnits, unitOverdue, resolveOverdue FROM deadlineCheck ORDER BY fireAt").map {
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT fireAt, kind, stage, unit, coUnits, unitOverdue, resolveOverdue FROM deadlineCheck ORDER BY fireAt"
+            ).map {
                 "\($0[0] as Int64) \($0[1] as String) \($0[2] as String) \($0[3] as String) \($0[4] as String) \($0[5] as Int64)\($0[6] as Int64)"
             }
         }
-        #expect(checks == ["100 claim warn water [\"gas\"] 10", "201 claim due water [\"gas\"] 10", "1001 resolve due water [\"gas\"] 10"])
+        #expect(
+            checks == [
+                "100 claim warn water [\"gas\"] 10", "201 claim due water [\"gas\"] 10",
+                "1001 resolve due water [\"gas\"] 10",
+            ]
+        )
         #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") } == 0)
         let (ticket, history) = try await store.ticket("20260921-0001", visibleTo: admin)
         #expect(ticket.overdue && ticket.unitOverdue && !ticket.resolveOverdue)
@@ -100,42 +136,64 @@ struct DeadlineCheckMigrationTests {
 
         // The next sweep finds the two deadlines left; the ticket already counted against its unit.
         let figures = "SELECT overdue, claimDue, replyDue FROM unitHour WHERE unit = 'water'"
-        #expect(try await queue.read { db in try Row.fetchAll(db, sql: figures).map { [$0[0], $0[1], $0[2]] as [Int] } } == [[1, 0, 0]])
+        #expect(
+            try await queue.read { db in try Row.fetchAll(db, sql: figures).map { [$0[0], $0[1], $0[2]] as [Int] } }
+                == [[1, 0, 0]]
+        )
         let swept = try await store.sweepBatch(at: Date(millis: 1001), warnFraction: 0.8)
         #expect(swept.examined == 3)
         #expect(swept.passed.map(\.kind) == [.claim, .resolve])
-        #expect(swept.notices.map(\.kind) == [.overdue, .overdue] && swept.notices.allSatisfy { $0.unit == "water" && $0.coUnits == ["gas"] })
+        #expect(
+            swept.notices.map(\.kind) == [.overdue, .overdue]
+                && swept.notices.allSatisfy { $0.unit == "water" && $0.coUnits == ["gas"] }
+        )
         // Already counted overdue; now past its claim and due times unclaimed.
-        #expect(try await queue.read { db in try Row.fetchAll(db, sql: figures).map { [$0[0], $0[1], $0[2]] as [Int] } } == [[1, 1, 1]])
+        #expect(
+            try await queue.read { db in try Row.fetchAll(db, sql: figures).map { [$0[0], $0[1], $0[2]] as [Int] } }
+                == [[1, 1, 1]]
+        )
         #expect(try await store.nextDeadlineCheck() == nil)
     }
 }
 
 @Suite("Schema migrations: Stats by known outcome")
 struct KnownOutcomeMigrationTests {
-    @Test("A missed claim of the current dispatch becomes claimOverdue, and the hour rollup is rebuilt from the tickets")
+    @Test(
+        "A missed claim of the current dispatch becomes claimOverdue, and the hour rollup is rebuilt from the tickets"
+    )
     func claimOverdueAndRollup() async throws {
         let hour: Int64 = 3_600_000
-        let earlier = try await EarlierDatabase(upTo: "v5-deadline-checks-in-time-order", rows: """
-            INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, dispatchedAt, claimBy,
-                                claimedAt, repliedAt, dueBy, overdue, unitOverdue, resolveOverdue)
-            VALUES ('20260921-0001', 'hotline', 'late', 'dispatched', 'normal', '停水', 0, 'water', 0, 100, NULL, NULL, 9000000, 1, 1, 0),
-                   ('20260921-0002', 'hotline', 'redispatched', 'dispatched', 'normal', '停水', 10, 'water', 60, 7200000, NULL, NULL, 9000000, 1, 1, 0),
-                   ('20260921-0003', 'hotline', 'replied', 'replied', 'normal', '停水', \(hour + 5), 'power', \(hour + 6), \(hour + 100),
-                    \(hour + 50), \(hour + 70), 9000000, 0, 0, 0);
-            INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
-            VALUES ('20260921-0001', 101, 'overdue', 0, 'system', 'water', 'claim'),
-                   ('20260921-0002', 50, 'overdue', 0, 'system', 'water', 'claim');
-            """)
+        let earlier = try await EarlierDatabase(
+            upTo: "v5-deadline-checks-in-time-order",
+            rows: """
+                INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, dispatchedAt, claimBy,
+                                    claimedAt, repliedAt, dueBy, overdue, unitOverdue, resolveOverdue)
+                VALUES ('20260921-0001', 'hotline', 'late', 'dispatched', 'normal', '停水', 0, 'water', 0, 100, NULL, NULL, 9000000, 1, 1, 0),
+                       ('20260921-0002', 'hotline', 'redispatched', 'dispatched', 'normal', '停水', 10, 'water', 60, 7200000, NULL, NULL, 9000000, 1, 1, 0),
+                       ('20260921-0003', 'hotline', 'replied', 'replied', 'normal', '停水', \(hour + 5), 'power', \(hour + 6), \(hour + 100),
+                        \(hour + 50), \(hour + 70), 9000000, 0, 0, 0);
+                INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
+                VALUES ('20260921-0001', 101, 'overdue', 0, 'system', 'water', 'claim'),
+                       ('20260921-0002', 50, 'overdue', 0, 'system', 'water', 'claim');
+                """
+        )
         let store = try TicketStore(path: earlier.path)
         let queue = try DatabaseQueue(path: earlier.path)
-        #expect(try await queue.read { db in try Int.fetchAll(db, sql: "SELECT claimOverdue FROM ticket ORDER BY id") } == [1, 0, 0])
-        #expect(try await queue.read { db in try Int.fetchAll(db, sql: "SELECT hour FROM unitHour ORDER BY hour, unit") } == [0, 1])
+        #expect(
+            try await queue.read { db in try Int.fetchAll(db, sql: "SELECT claimOverdue FROM ticket ORDER BY id") } == [
+                1, 0, 0,
+            ]
+        )
+        #expect(
+            try await queue.read { db in try Int.fetchAll(db, sql: "SELECT hour FROM unitHour ORDER BY hour, unit") }
+                == [0, 1]
+        )
         let units = ["water", "power"]
         let rolled = try await store.stats(from: Date(millis: 0), to: Date(millis: 2 * hour), units: units)
         let scanned = try await store.scannedStats(from: Date(millis: 0), to: Date(millis: 2 * hour), units: units)
         #expect(Set(rolled) == Set(scanned))
-        let water = try #require(rolled.first { $0.unit == "water" }), power = try #require(rolled.first { $0.unit == "power" })
+        let water = try #require(rolled.first { $0.unit == "water" })
+        let power = try #require(rolled.first { $0.unit == "power" })
         // The late claim is known (and missed); the re-dispatched ticket is inside its new window.
         #expect(water.dispatched == 2 && water.claimDue == 1 && water.claimedOnTime == 0 && water.responseRate == 0)
         #expect(power.claimDue == 1 && power.claimedOnTime == 1 && power.replyDue == 1 && power.repliedOnTime == 1)
@@ -149,7 +207,9 @@ final class EarlierDatabase {
     var path: String { directory.appendingPathComponent("hotline.db").path }
 
     init(upTo migration: String, rows sql: String) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-migration-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hotline-migration-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let queue = try DatabaseQueue(path: directory.appendingPathComponent("hotline.db").path)
         try Schema.migrator.migrate(queue, upTo: migration)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import HotlineCore
 @testable import HotlineStore
 
@@ -10,7 +11,9 @@ struct StatusCountTests {
     func indexedCounts() async throws {
         let f = try StoreFixture()
         let plan = try await DatabaseQueue(path: f.path).read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + TicketStore.statusCountsSQL).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + TicketStore.statusCountsSQL).map {
+                $0["detail"] as String
+            }
         }
         #expect(!plan.isEmpty)
         for step in plan where step.contains("ticket") {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import HotlineCore
 @testable import HotlineStore
 
@@ -16,7 +17,10 @@ final class StoreFixture {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try TicketStore(path: directory.appendingPathComponent("hotline.db").path)
         var config = HotlineConfiguration()
-        config.units = [HandlingUnit(id: "water", name: "水务"), HandlingUnit(id: "gas", name: "燃气"), HandlingUnit(id: "power", name: "电力")]
+        config.units = [
+            HandlingUnit(id: "water", name: "水务"), HandlingUnit(id: "gas", name: "燃气"),
+            HandlingUnit(id: "power", name: "电力"),
+        ]
         config.router = Router(routes: [Route(unit: "water", keywords: ["停水"], coUnits: ["gas"])])
         lifecycle = Lifecycle(configuration: config)
     }
@@ -28,7 +32,7 @@ let admin = Caller(credentials: PeerCredentials(uid: 0, gid: 0), role: .admin)
 let water = Caller(credentials: PeerCredentials(uid: 2001, gid: 2001), role: .unit("water"))
 let gas = Caller(credentials: PeerCredentials(uid: 2003, gid: 2003), role: .unit("gas"))
 let power = Caller(credentials: PeerCredentials(uid: 2002, gid: 2002), role: .unit("power"))
-let noon = Date(timeIntervalSince1970: 1_790_000_000)   // 2026-09-21 22:13 +08:00
+let noon = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09-21 22:13 +08:00
 
 @Suite("The SQLite store")
 struct TicketStoreTests {
@@ -36,10 +40,12 @@ struct TicketStoreTests {
     func durability() throws {
         let f = try StoreFixture()
         #expect(try f.store.synchronousMode() == 2)
-        #expect(try f.store.appliedMigrations() == [
-            "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
-            "v5-deadline-checks-in-time-order", "v6-stats-by-known-outcome",
-        ])
+        #expect(
+            try f.store.appliedMigrations() == [
+                "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
+                "v5-deadline-checks-in-time-order", "v6-stats-by-known-outcome",
+            ]
+        )
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
@@ -47,8 +53,18 @@ struct TicketStoreTests {
     @Test("Ticket ids are the local date and a per-day sequence")
     func ids() async throws {
         let f = try StoreFixture()
-        let a = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
-        let b = try await f.store.submit(Submission(channel: .hotline, submissionId: "2", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
+        let a = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "1", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
+        let b = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "2", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         #expect(a.ticket.id == "20260921-0001")
         #expect(b.ticket.id == "20260921-0002")
     }
@@ -56,7 +72,12 @@ struct TicketStoreTests {
     @Test("A repeated idempotency key returns the first ticket unchanged; other content conflicts")
     func idempotency() async throws {
         let f = try StoreFixture()
-        let s = Submission(channel: .mailbox, submissionId: "m-9", content: "停水三天", citizen: Citizen(name: "张三", phone: "13812345678"))
+        let s = Submission(
+            channel: .mailbox,
+            submissionId: "m-9",
+            content: "停水三天",
+            citizen: Citizen(name: "张三", phone: "13812345678")
+        )
         let first = try await f.store.submit(s, lifecycle: f.lifecycle, by: admin, at: noon)
         let again = try await f.store.submit(s, lifecycle: f.lifecycle, by: admin, at: noon.addingTimeInterval(60))
         #expect(first.created && !again.created)
@@ -67,9 +88,11 @@ struct TicketStoreTests {
             try await f.store.submit(changed, lifecycle: f.lifecycle, by: admin, at: noon)
         }
         // The same words with another name, title or district: the field that differs is named.
-        for (field, change) in [("citizen.name", { (s: inout Submission) in s.citizen.name = "李四" }),
-                                ("title", { (s: inout Submission) in s.title = "停水" }),
-                                ("location.district", { (s: inout Submission) in s.location.district = "岳阳楼区" })] {
+        for (field, change) in [
+            ("citizen.name", { (s: inout Submission) in s.citizen.name = "李四" }),
+            ("title", { (s: inout Submission) in s.title = "停水" }),
+            ("location.district", { (s: inout Submission) in s.location.district = "岳阳楼区" }),
+        ] {
             var other = s
             change(&other)
             await #expect(throws: HotlineError.submissionConflict(id: first.ticket.id, field: field)) {
@@ -83,9 +106,19 @@ struct TicketStoreTests {
     @Test("Every change and its events are stored together; events come back in order")
     func eventsAndState() async throws {
         let f = try StoreFixture()
-        let t = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水", citizen: Citizen(phone: "13812345678")),
-                                         lifecycle: f.lifecycle, by: admin, at: noon).ticket
-        _ = try await f.store.apply(.claim, to: t.id, lifecycle: f.lifecycle, by: water, at: noon.addingTimeInterval(60))
+        let t = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "1", content: "停水", citizen: Citizen(phone: "13812345678")),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        ).ticket
+        _ = try await f.store.apply(
+            .claim,
+            to: t.id,
+            lifecycle: f.lifecycle,
+            by: water,
+            at: noon.addingTimeInterval(60)
+        )
         let (stored, events) = try await f.store.ticket(t.id, visibleTo: admin)
         #expect(stored.status == .claimed && stored.coUnits == ["gas"])
         #expect(events.map(\.kind) == [.submitted, .dispatched, .claimed])
@@ -100,21 +133,41 @@ struct TicketStoreTests {
     @Test("Events are append-only: the database refuses to change or delete them")
     func appendOnly() async throws {
         let f = try StoreFixture()
-        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
+        _ = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "1", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         let db = try DatabaseQueue(path: f.path)
         #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "UPDATE event SET note = 'x'") } }
         #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "DELETE FROM event") } }
         #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "UPDATE ticket SET status = 'lost'") } }
         #expect(throws: (any Error).self) {
-            try db.write { try $0.execute(sql: "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('nope', 0, 'claimed', 0, 'admin')") }
+            try db.write {
+                try $0.execute(
+                    sql:
+                        "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('nope', 0, 'claimed', 0, 'admin')"
+                )
+            }
         }
     }
 
     @Test("Units see only the tickets they lead or co-handle")
     func visibility() async throws {
         let f = try StoreFixture()
-        let t = try await f.store.submit(Submission(channel: .hotline, submissionId: "1", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon).ticket
-        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "2", content: "其他"), lifecycle: f.lifecycle, by: admin, at: noon)
+        let t = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "1", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        ).ticket
+        _ = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "2", content: "其他"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         #expect(try await f.store.ticket(t.id, visibleTo: gas).0.id == t.id)
         await #expect(throws: HotlineError.noSuchTicket(id: t.id)) { try await f.store.ticket(t.id, visibleTo: power) }
         #expect(try await f.store.list(TicketQuery(), visibleTo: water).tickets.map(\.id) == [t.id])
@@ -128,8 +181,14 @@ struct TicketStoreTests {
         let f = try StoreFixture()
         var ids: [String] = []
         for i in 0..<7 {
-            ids.append(try await f.store.submit(Submission(channel: .web, submissionId: "\(i)", content: i % 2 == 0 ? "停水" : "建议"),
-                                                lifecycle: f.lifecycle, by: admin, at: noon).ticket.id)
+            ids.append(
+                try await f.store.submit(
+                    Submission(channel: .web, submissionId: "\(i)", content: i % 2 == 0 ? "停水" : "建议"),
+                    lifecycle: f.lifecycle,
+                    by: admin,
+                    at: noon
+                ).ticket.id
+            )
         }
         var query = TicketQuery()
         query.limit = 3
@@ -160,14 +219,30 @@ struct TicketStoreTests {
     func duplicates() async throws {
         let f = try StoreFixture()
         let citizen = Citizen(phone: "13812345678")
-        let old = try await f.store.submit(Submission(channel: .hotline, submissionId: "old", content: "停水", category: "water", citizen: citizen),
-                                           lifecycle: f.lifecycle, by: admin, at: noon.addingTimeInterval(-31 * 86400)).ticket
-        let recent = try await f.store.submit(Submission(channel: .hotline, submissionId: "r", content: "停水", category: "water", citizen: citizen),
-                                              lifecycle: f.lifecycle, by: admin, at: noon.addingTimeInterval(-86400)).ticket
-        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "o", content: "停水", category: "road", citizen: citizen),
-                                     lifecycle: f.lifecycle, by: admin, at: noon)
-        let new = try await f.store.submit(Submission(channel: .hotline, submissionId: "n", content: "又停水", category: "water", citizen: citizen),
-                                           lifecycle: f.lifecycle, by: admin, at: noon)
+        let old = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "old", content: "停水", category: "water", citizen: citizen),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon.addingTimeInterval(-31 * 86400)
+        ).ticket
+        let recent = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "r", content: "停水", category: "water", citizen: citizen),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon.addingTimeInterval(-86400)
+        ).ticket
+        _ = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "o", content: "停水", category: "road", citizen: citizen),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
+        let new = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "n", content: "又停水", category: "water", citizen: citizen),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         #expect(new.possibleDuplicates == [recent.id])
         #expect(!new.possibleDuplicates.contains(old.id))
     }
@@ -175,20 +250,47 @@ struct TicketStoreTests {
     @Test("Merge needs an existing target")
     func merge() async throws {
         let f = try StoreFixture()
-        let a = try await f.store.submit(Submission(channel: .hotline, submissionId: "a", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        let a = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "a", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        ).ticket
         await #expect(throws: HotlineError.noSuchTicket(id: "20990101-0001")) {
-            try await f.store.apply(.merge(into: "20990101-0001"), to: a.id, lifecycle: f.lifecycle, by: admin, at: noon)
+            try await f.store.apply(
+                .merge(into: "20990101-0001"),
+                to: a.id,
+                lifecycle: f.lifecycle,
+                by: admin,
+                at: noon
+            )
         }
-        let b = try await f.store.submit(Submission(channel: .hotline, submissionId: "b", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon).ticket
-        let merged = try await f.store.apply(.merge(into: a.id), to: b.id, lifecycle: f.lifecycle, by: admin, at: noon).ticket
+        let b = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "b", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        ).ticket
+        let merged = try await f.store.apply(.merge(into: a.id), to: b.id, lifecycle: f.lifecycle, by: admin, at: noon)
+            .ticket
         #expect(merged.duplicateOf == a.id && merged.closedAs == .duplicate)
     }
 
     @Test("Status counts")
     func counts() async throws {
         let f = try StoreFixture()
-        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "a", content: "停水"), lifecycle: f.lifecycle, by: admin, at: noon)
-        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "b", content: "建议"), lifecycle: f.lifecycle, by: admin, at: noon)
+        _ = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "a", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
+        _ = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "b", content: "建议"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         let counts = try await f.store.statusCounts()
         #expect(counts == StatusCounts(open: 2, pending: 1, overdue: 0, callbacksDue: 0))
     }
@@ -204,8 +306,14 @@ struct RollupTests {
         var ids: [String] = []
         for i in 0..<30 {
             let at = start.addingTimeInterval(Double(i) * 3000)
-            ids.append(try await f.store.submit(Submission(channel: .hotline, submissionId: "\(i)", content: i % 3 == 0 ? "其他" : "停水"),
-                                                lifecycle: f.lifecycle, by: admin, at: at).ticket.id)
+            ids.append(
+                try await f.store.submit(
+                    Submission(channel: .hotline, submissionId: "\(i)", content: i % 3 == 0 ? "其他" : "停水"),
+                    lifecycle: f.lifecycle,
+                    by: admin,
+                    at: at
+                ).ticket.id
+            )
         }
         let operatorCaller = Caller(credentials: PeerCredentials(uid: 1001, gid: 1001), role: .operator)
         let supervisor = Caller(credentials: PeerCredentials(uid: 1002, gid: 1002), role: .supervisor)
@@ -215,17 +323,34 @@ struct RollupTests {
             _ = try await f.store.apply(command, to: id, lifecycle: f.lifecycle, by: caller, at: at)
         }
         for (i, id) in ids.enumerated() {
-            if i % 3 == 0 { try await step(.dispatch(unit: i % 2 == 0 ? "power" : "gas", coUnits: [], note: nil), id, operatorCaller); continue }
+            if i % 3 == 0 {
+                try await step(
+                    .dispatch(unit: i % 2 == 0 ? "power" : "gas", coUnits: [], note: nil),
+                    id,
+                    operatorCaller
+                )
+                continue
+            }
             try await step(.claim, id, water)
-            if i % 5 == 1 { try await step(.return(reason: "非本单位"), id, water); try await step(.dispatch(unit: "power", coUnits: [], note: nil), id, operatorCaller); continue }
+            if i % 5 == 1 {
+                try await step(.return(reason: "非本单位"), id, water)
+                try await step(.dispatch(unit: "power", coUnits: [], note: nil), id, operatorCaller)
+                continue
+            }
             if i % 7 == 2 {
-                try await step(.requestExtension(reason: "r", until: at.addingTimeInterval(86400 * 40), longTerm: false), id, water)
+                try await step(
+                    .requestExtension(reason: "r", until: at.addingTimeInterval(86400 * 40), longTerm: false),
+                    id,
+                    water
+                )
                 try await step(.decideExtension(approve: true, note: nil), id, supervisor)
             }
             try await step(.reply(result: "ok"), id, water)
             let rating: Rating = [.satisfied, .dissatisfied, .basic, .veryDissatisfied][i % 4]
             try await step(.rate(rating: rating, solved: i % 2 == 0, comment: nil), id, operatorCaller)
-            if rating.isBad { try await step(.callback(outcome: i % 3 == 1 ? .rectify : .explained, note: "n"), id, operatorCaller) }
+            if rating.isBad {
+                try await step(.callback(outcome: i % 3 == 1 ? .rectify : .explained, note: "n"), id, operatorCaller)
+            }
         }
         // Time passing: overdue marks and unrated closes go through the rollup too.
         _ = try await f.store.sweepBatch(at: at.addingTimeInterval(86400 * 30), warnFraction: 0.8)
@@ -233,17 +358,28 @@ struct RollupTests {
         let from = calendar.instant(on: LocalDate("2026-09-01")!, at: TimeOfDay("00:00")!)
         let to = calendar.instant(on: LocalDate("2026-10-01")!, at: TimeOfDay("00:00")!)
         let units = ["water", "gas", "power"]
-        func byUnit(_ rows: [UnitStats]) -> [String: UnitStats] { Dictionary(uniqueKeysWithValues: rows.map { ($0.unit, $0) }) }
+        func byUnit(_ rows: [UnitStats]) -> [String: UnitStats] {
+            Dictionary(uniqueKeysWithValues: rows.map { ($0.unit, $0) })
+        }
         let rolled = try await f.store.stats(from: from, to: to, units: units)
         let scanned = try await f.store.scannedStats(from: from, to: to, units: units)
         #expect(byUnit(rolled) == byUnit(scanned))
         #expect(rolled.reduce(0) { $0 + $1.dispatched } == 30)
-        #expect(rolled.contains { $0.overdue > 0 } && rolled.contains { $0.badRatings > 0 } && rolled.contains { $0.returned > 0 })
+        #expect(
+            rolled.contains { $0.overdue > 0 } && rolled.contains { $0.badRatings > 0 }
+                && rolled.contains { $0.returned > 0 }
+        )
         #expect(rolled.contains { $0.claimDue > $0.claimedOnTime } && rolled.contains { $0.replyDue > $0.replied })
         // Periods that cut hours: the rollup's whole hours and the scanned partial ones add up.
         let cut = start.addingTimeInterval(3000 * 7 + 1234.5)
-        for (a, b) in [(cut, to), (from, cut), (cut, cut.addingTimeInterval(600)), (cut.addingTimeInterval(-7300), cut.addingTimeInterval(9000))] {
-            #expect(byUnit(try await f.store.stats(from: a, to: b, units: units)) == byUnit(try await f.store.scannedStats(from: a, to: b, units: units)))
+        for (a, b) in [
+            (cut, to), (from, cut), (cut, cut.addingTimeInterval(600)),
+            (cut.addingTimeInterval(-7300), cut.addingTimeInterval(9000)),
+        ] {
+            #expect(
+                byUnit(try await f.store.stats(from: a, to: b, units: units))
+                    == byUnit(try await f.store.scannedStats(from: a, to: b, units: units))
+            )
         }
 
         // Folding the passings into the tickets changes no figure, on either path.

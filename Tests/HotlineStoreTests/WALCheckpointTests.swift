@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import HotlineCore
 @testable import HotlineStore
 
@@ -12,13 +13,19 @@ struct WALCheckpointTests {
         return ((attributes[.size] as? NSNumber)?.intValue ?? 0) / 4096
     }
 
-    @Test("The log is copied back by the checkpoint thread and starts over: its file stays bounded, not as large as all that was written")
+    @Test(
+        "The log is copied back by the checkpoint thread and starts over: its file stays bounded, not as large as all that was written"
+    )
     func logStaysBounded() async throws {
         let f = try StoreFixture()
         // One transaction per Submit, each writing several pages: ≈ 16,000 log pages in all.
         for n in 0..<1500 {
-            _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "c-\(n)", content: "停水 \(n)"),
-                                         lifecycle: f.lifecycle, by: admin, at: noon)
+            _ = try await f.store.submit(
+                Submission(channel: .hotline, submissionId: "c-\(n)", content: "停水 \(n)"),
+                lifecycle: f.lifecycle,
+                by: admin,
+                at: noon
+            )
         }
         let statistics = f.store.checkpointStatistics
         #expect(statistics.checkpoints >= 2, "the thread checkpointed: \(statistics)")
@@ -35,8 +42,12 @@ struct WALCheckpointTests {
     @Test("The writer no longer checkpoints inside its commits: SQLite's automatic checkpoint is replaced")
     func writerDoesNotCheckpoint() async throws {
         let f = try StoreFixture()
-        _ = try await f.store.submit(Submission(channel: .hotline, submissionId: "a", content: "停水"),
-                                     lifecycle: f.lifecycle, by: admin, at: noon)
+        _ = try await f.store.submit(
+            Submission(channel: .hotline, submissionId: "a", content: "停水"),
+            lifecycle: f.lifecycle,
+            by: admin,
+            at: noon
+        )
         // sqlite3_wal_hook replaces the automatic checkpoint, which then reports 0 pages
         // (the hook is no longer SQLite's).
         let automatic = try await f.store.writer.writeWithoutTransaction { db in

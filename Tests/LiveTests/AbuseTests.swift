@@ -3,6 +3,7 @@ import HotlineTesting
 import Synchronization
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,11 @@ struct AbuseTests {
             while flooding.withLock({ $0 }) {
                 let start = Date()
                 guard let reply = try? connection.call("org.hotline.Dispatch.Get", ["id": .string(id)]),
-                      reply.error == nil else { goodAnswers.withLock { $0.append(.infinity) }; return }
+                    reply.error == nil
+                else {
+                    goodAnswers.withLock { $0.append(.infinity) }
+                    return
+                }
                 goodAnswers.withLock { $0.append(Date().timeIntervalSince(start)) }
                 usleep(10_000)
             }
@@ -38,15 +43,18 @@ struct AbuseTests {
         var clients: [VarlinkConnection] = []
         for n in 0..<500 {
             let client = try daemon.connect()
-            try? client.send(raw: kinds[n % kinds.count])   // the daemon may close before it has all
+            try? client.send(raw: kinds[n % kinds.count])  // the daemon may close before it has all
             clients.append(client)
         }
         // Complete garbage is answered and closed by the daemon; half messages are dropped when
         // the client hangs up.
         for (n, client) in clients.enumerated() where n % kinds.count != 3 {
-            #expect(client.waitForClose(timeoutMilliseconds: 5000), "connection \(n) (kind \(n % kinds.count)) left open")
+            #expect(
+                client.waitForClose(timeoutMilliseconds: 5000),
+                "connection \(n) (kind \(n % kinds.count)) left open"
+            )
         }
-        clients.removeAll()   // hang up
+        clients.removeAll()  // hang up
         flooding.withLock { $0 = false }
         usleep(50_000)
 
@@ -61,14 +69,18 @@ struct AbuseTests {
 
     @Test("A client trickling one byte at a time is closed after message_timeout; others are served meanwhile")
     func slowloris() throws {
-        let daemon = try startedDaemon(config: TestDaemon.standardConfig.replacingOccurrences(
-            of: "socket_mode = \"0666\"", with: "socket_mode = \"0666\"\nmessage_timeout = 2"))
+        let daemon = try startedDaemon(
+            config: TestDaemon.standardConfig.replacingOccurrences(
+                of: "socket_mode = \"0666\"",
+                with: "socket_mode = \"0666\"\nmessage_timeout = 2"
+            )
+        )
         let slow = try daemon.connect()
         let message = Array(#"{"method":"org.hotline.Dispatch.Status"}"#.utf8) + [0]
         let start = Date()
         var closedAfter: Double?
         for byte in message {
-            try? slow.send(raw: [byte])   // the daemon may have closed already
+            try? slow.send(raw: [byte])  // the daemon may have closed already
             #expect(try daemon.call("org.hotline.Dispatch.Status").error == nil)
             if slow.waitForClose(timeoutMilliseconds: 400) {
                 closedAfter = Date().timeIntervalSince(start)
@@ -86,36 +98,44 @@ struct AbuseTests {
         #expect(try patient.call("org.hotline.Dispatch.Status").error == nil)
     }
 
-    @Test("Connections over max_connections_per_uid and max_connections are closed at once; root is not limited per uid",
-          .enabled(if: isRoot))
+    @Test(
+        "Connections over max_connections_per_uid and max_connections are closed at once; root is not limited per uid",
+        .enabled(if: isRoot)
+    )
     func connectionLimits() throws {
-        let daemon = try startedDaemon(config: TestDaemon.standardConfig.replacingOccurrences(
-            of: "socket_mode = \"0666\"", with: "socket_mode = \"0666\"\nmax_connections_per_uid = 3\nmax_connections = 8"))
+        let daemon = try startedDaemon(
+            config: TestDaemon.standardConfig.replacingOccurrences(
+                of: "socket_mode = \"0666\"",
+                with: "socket_mode = \"0666\"\nmax_connections_per_uid = 3\nmax_connections = 8"
+            )
+        )
         // Five connections from one operator: the first three are answered, the rest closed.
         let script = """
-        import socket, json
-        answered = []
-        held = []
-        for i in range(5):
-            s = socket.socket(socket.AF_UNIX)
-            s.connect("\(daemon.socket)")
-            held.append(s)
-            s.settimeout(3)
-            try:
-                s.sendall(json.dumps({"method": "org.hotline.Dispatch.Status"}).encode() + b"\\0")
-                answered.append(b"version" in s.recv(4096))
-            except OSError:
-                answered.append(False)
-        print(json.dumps(answered))
-        """
+            import socket, json
+            answered = []
+            held = []
+            for i in range(5):
+                s = socket.socket(socket.AF_UNIX)
+                s.connect("\(daemon.socket)")
+                held.append(s)
+                s.settimeout(3)
+                try:
+                    s.sendall(json.dumps({"method": "org.hotline.Dispatch.Status"}).encode() + b"\\0")
+                    answered.append(b"version" in s.recv(4096))
+                except OSError:
+                    answered.append(False)
+            print(json.dumps(answered))
+            """
         let asOperator = Identity.operator.setpriv(["/usr/bin/python3", "-c", script])
         let result = try ProcessResult.run(asOperator.executable, asOperator.arguments)
-        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[true, true, true, false, false]",
-                "\(result.stdout) \(result.stderr)")
+        #expect(
+            result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[true, true, true, false, false]",
+            "\(result.stdout) \(result.stderr)"
+        )
         #expect(daemon.log.contains("connection refused: over the connection limit"))
 
         // Root is not limited per uid, but everyone is by the total.
-        usleep(200_000)   // the operator's connections are released as the daemon sees them close
+        usleep(200_000)  // the operator's connections are released as the daemon sees them close
         var held: [VarlinkConnection] = []
         for _ in 0..<8 {
             let connection = try daemon.connect()

@@ -2,13 +2,19 @@ import Foundation
 import HotlineTesting
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Runs hotlinectl against `daemon` as `identity` (root when nil), with the daemon's
 /// configuration for unit names.
-func ctl(_ daemon: TestDaemon, _ identity: Identity?, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
+func ctl(
+    _ daemon: TestDaemon,
+    _ identity: Identity?,
+    _ arguments: [String],
+    input: String? = nil
+) throws -> ProcessResult {
     let command = [BuildProducts.hotlinectl, "--socket", daemon.socket, "--config", daemon.configPath] + arguments
     let (executable, rest) = identity?.setpriv(command) ?? (command[0], Array(command.dropFirst()))
     return try ProcessResult.run(executable, rest, input: input)
@@ -16,14 +22,19 @@ func ctl(_ daemon: TestDaemon, _ identity: Identity?, _ arguments: [String], inp
 
 /// Exit statuses the contract's clients may rely on (sysexits.h).
 enum Exit {
-    static let usage: Int32 = 64, conflict: Int32 = 65, notFound: Int32 = 66, unreachable: Int32 = 69, permission: Int32 = 77
+    static let usage: Int32 = 64, conflict: Int32 = 65, notFound: Int32 = 66, unreachable: Int32 = 69,
+        permission: Int32 = 77
 }
 
 @Suite("hotlinectl against the live daemon", .serialized, .enabled(if: isRoot))
 struct CommandLineTests {
     /// Submits through hotlinectl as the operator; returns the ticket id.
     func submitted(_ daemon: TestDaemon, _ key: String, _ text: String = "小区停水三天了") throws -> String {
-        let result = try ctl(daemon, .operator, ["submit", "--submission-id", key, text, "--name", "张三丰", "--phone", "13812345678"])
+        let result = try ctl(
+            daemon,
+            .operator,
+            ["submit", "--submission-id", key, text, "--name", "张三丰", "--phone", "13812345678"]
+        )
         #expect(result.status == 0, "\(result.stderr)")
         return String(result.stdout.split(separator: " ").first ?? "")
     }
@@ -31,22 +42,45 @@ struct CommandLineTests {
     @Test("submit prints the id and the unit it went to; the text may come from an argument, standard input or a file")
     func submit() throws {
         let daemon = try startedDaemon()
-        let first = try ctl(daemon, .operator, ["submit", "--submission-id", "c-1", "小区停水三天了", "--phone", "13812345678"])
+        let first = try ctl(
+            daemon,
+            .operator,
+            ["submit", "--submission-id", "c-1", "小区停水三天了", "--phone", "13812345678"]
+        )
         #expect(first.status == 0)
-        #expect(first.stdout.range(of: #"^\d{8}-\d{4}  water 市水务集团\n"#, options: .regularExpression) != nil, "\(first.stdout)")
+        #expect(
+            first.stdout.range(of: #"^\d{8}-\d{4}  water 市水务集团\n"#, options: .regularExpression) != nil,
+            "\(first.stdout)"
+        )
 
         let letter = String(repeating: "市长您好，我们小区停水已经三天了。", count: 300)
-        let piped = try ctl(daemon, .operator, ["submit", "--channel", "mailbox", "--submission-id", "m-1", "-"], input: letter)
+        let piped = try ctl(
+            daemon,
+            .operator,
+            ["submit", "--channel", "mailbox", "--submission-id", "m-1", "-"],
+            input: letter
+        )
         #expect(piped.status == 0, "\(piped.stderr)")
         let id = String(piped.stdout.split(separator: " ").first ?? "")
-        #expect(try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["ticket"]?["content"] == .string(letter))
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["ticket"]?["content"]
+                == .string(letter)
+        )
 
         let file = daemon.directory + "/letter.txt"
         try "路灯不亮，请尽快修理。".write(toFile: file, atomically: true, encoding: .utf8)
-        let fromFile = try ctl(daemon, .operator, ["submit", "--channel", "mailbox", "--submission-id", "m-2", "--content-file", file])
+        let fromFile = try ctl(
+            daemon,
+            .operator,
+            ["submit", "--channel", "mailbox", "--submission-id", "m-2", "--content-file", file]
+        )
         #expect(fromFile.stdout.contains("pending (no route matched"), "\(fromFile.stdout)")
 
-        let again = try ctl(daemon, .operator, ["submit", "--submission-id", "c-1", "小区停水三天了", "--phone", "13812345678"])
+        let again = try ctl(
+            daemon,
+            .operator,
+            ["submit", "--submission-id", "c-1", "小区停水三天了", "--phone", "13812345678"]
+        )
         #expect(again.stdout.contains("already submitted"))
 
         let refused = try ctl(daemon, .water, ["submit", "--submission-id", "c-9", "x"])
@@ -67,18 +101,26 @@ struct CommandLineTests {
         }
         func expectRefused(_ identity: Identity, _ arguments: [String]) throws {
             let result = try run(identity, arguments)
-            #expect(result.status == Exit.permission, "\(arguments) as \(identity.uid): \(result.status) \(result.stderr)")
+            #expect(
+                result.status == Exit.permission,
+                "\(arguments) as \(identity.uid): \(result.status) \(result.stderr)"
+            )
         }
 
         try expectRefused(.operator, ["claim", id])
         var result = try run(.water, ["claim", id])
-        #expect(result.status == 0 && result.stdout.contains("\(id)  claimed  water 市水务集团  resolve by "), "\(result.stdout)")
+        #expect(
+            result.status == 0 && result.stdout.contains("\(id)  claimed  water 市水务集团  resolve by "),
+            "\(result.stdout)"
+        )
 
         try expectRefused(.operator, ["progress", id, "--note", "x"])
         result = try run(.water, ["progress", id, "--note", "-"], input: "已派人排查管网")
         #expect(result.status == 0)
-        #expect(try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue?
-            .contains { $0["note"] == "已派人排查管网" } == true)
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue?
+                .contains { $0["note"] == "已派人排查管网" } == true
+        )
 
         try expectRefused(.gas, ["extend", id, "--reason", "x"])
         result = try run(.water, ["extend", id, "--reason", "需更换主管道", "--until", "2026-12-31T17:30:00+08:00"])
@@ -112,7 +154,10 @@ struct CommandLineTests {
         result = try run(.water, ["return", second, "--reason", "应由燃气公司处理"])
         #expect(result.status == 0 && result.stdout.contains("pending"), "\(result.stdout) \(result.stderr)")
         try expectRefused(.water, ["dispatch", second, "--unit", "gas"])
-        result = try run(.operator, ["dispatch", second, "--unit", "gas", "--co-units", "water,power", "--note", "请燃气公司牵头"])
+        result = try run(
+            .operator,
+            ["dispatch", second, "--unit", "gas", "--co-units", "water,power", "--note", "请燃气公司牵头"]
+        )
         #expect(result.status == 0 && result.stdout.contains("dispatched  gas 市燃气公司  claim by"), "\(result.stdout)")
 
         let third = try submitted(daemon, "life-3", "小区停水，同一件事")
@@ -123,7 +168,10 @@ struct CommandLineTests {
         // The error sentences and their statuses.
         let conflict = try run(.water, ["claim", third])
         #expect(conflict.status == Exit.conflict)
-        #expect(conflict.stderr.contains("ticket \(third) is closed; only a dispatched ticket can be claimed"), "\(conflict.stderr)")
+        #expect(
+            conflict.stderr.contains("ticket \(third) is closed; only a dispatched ticket can be claimed"),
+            "\(conflict.stderr)"
+        )
         let missing = try run(.operator, ["show", "20990101-0001"])
         #expect(missing.status == Exit.notFound && missing.stderr.contains("no ticket 20990101-0001"))
         let badValue = try run(.operator, ["rate", second, "--rating", "great", "--solved"])
@@ -135,7 +183,9 @@ struct CommandLineTests {
         let shown = try run(.water, ["show", id])
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("138****5678") && !shown.stdout.contains("13812345678"))
-        for kind in ["received", "dispatched", "claimed", "progress", "extension_requested", "supervised", "replied", "rated"] {
+        for kind in [
+            "received", "dispatched", "claimed", "progress", "extension_requested", "supervised", "replied", "rated",
+        ] {
             #expect(shown.stdout.contains(kind), "show lacks \(kind):\n\(shown.stdout)")
         }
     }
@@ -152,7 +202,8 @@ struct CommandLineTests {
         #expect(try ctl(daemon, .gas, ["explain", id, "--reason", "x"]).status == Exit.permission)
         let explained = try ctl(daemon, .water, ["explain", id, "--reason", "-"], input: "主管道更换需要协调停水时间")
         #expect(explained.status == 0, "\(explained.stderr)")
-        let history = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue ?? []
+        let history =
+            try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue ?? []
         #expect(history.contains { $0["note"] == "主管道更换需要协调停水时间" })
 
         let watch = try ctl(daemon, .stranger, ["watch", "--no-reconnect"])
@@ -182,40 +233,76 @@ struct CommandLineTests {
         let daemon = try startedDaemon()
         _ = try submitted(daemon, "s-1")
         let status = try ctl(daemon, .stranger, ["status"])
-        #expect(status.status == 0 && status.stdout.contains("1 open, 0 pending, 0 overdue, 0 callbacks due"), "\(status.stdout)")
+        #expect(
+            status.status == 0 && status.stdout.contains("1 open, 0 pending, 0 overdue, 0 callbacks due"),
+            "\(status.stdout)"
+        )
         #expect(!status.stdout.split(separator: "\n").contains { $0.hasSuffix(" ") })
         let info = try ctl(daemon, nil, ["info"])
         #expect(info.stdout.contains("interfaces: org.varlink.service, org.hotline.Dispatch"))
-        let gone = try ProcessResult.run(BuildProducts.hotlinectl, ["--socket", daemon.directory + "/nothing.sock", "status"])
+        let gone = try ProcessResult.run(
+            BuildProducts.hotlinectl,
+            ["--socket", daemon.directory + "/nothing.sock", "status"]
+        )
         #expect(gone.status == Exit.unreachable)
-        #expect(gone.stderr.contains(daemon.directory + "/nothing.sock") && gone.stderr.contains("systemctl status hotlined.socket"))
+        #expect(
+            gone.stderr.contains(daemon.directory + "/nothing.sock")
+                && gone.stderr.contains("systemctl status hotlined.socket")
+        )
     }
 
-    @Test("Mistakes are named: the unknown command, the differing field, the values allowed, the request text, the month")
+    @Test(
+        "Mistakes are named: the unknown command, the differing field, the values allowed, the request text, the month"
+    )
     func namedMistakes() throws {
         let daemon = try startedDaemon()
         let unknown = try ctl(daemon, .operator, ["frobnicate"])
-        #expect(unknown.status == Exit.usage && unknown.stderr.contains("unknown command 'frobnicate'") && unknown.stderr.contains("submit"),
-                "\(unknown.stderr)")
-        let first = try ctl(daemon, .operator, ["submit", "--submission-id", "k-1", "停水", "--name", "张三", "--district", "岳阳楼区"])
+        #expect(
+            unknown.status == Exit.usage && unknown.stderr.contains("unknown command 'frobnicate'")
+                && unknown.stderr.contains("submit"),
+            "\(unknown.stderr)"
+        )
+        let first = try ctl(
+            daemon,
+            .operator,
+            ["submit", "--submission-id", "k-1", "停水", "--name", "张三", "--district", "岳阳楼区"]
+        )
         #expect(first.status == 0)
-        for (options, field) in [(["--name", "李四", "--district", "岳阳楼区"], "--name"), (["--name", "张三", "--district", "君山区"], "--district"),
-                                 (["--name", "张三", "--district", "岳阳楼区", "--title", "停水"], "--title")] {
+        for (options, field) in [
+            (["--name", "李四", "--district", "岳阳楼区"], "--name"), (["--name", "张三", "--district", "君山区"], "--district"),
+            (["--name", "张三", "--district", "岳阳楼区", "--title", "停水"], "--title"),
+        ] {
             let again = try ctl(daemon, .operator, ["submit", "--submission-id", "k-1", "停水"] + options)
-            #expect(again.status == Exit.conflict && again.stderr.contains("with a different \(field);"), "\(again.stderr)")
+            #expect(
+                again.status == Exit.conflict && again.stderr.contains("with a different \(field);"),
+                "\(again.stderr)"
+            )
         }
         let priority = try ctl(daemon, .operator, ["submit", "--submission-id", "k-2", "停水", "--priority", "high"])
-        #expect(priority.status == Exit.usage && priority.stderr.contains("--priority; it takes normal or urgent"), "\(priority.stderr)")
+        #expect(
+            priority.status == Exit.usage && priority.stderr.contains("--priority; it takes normal or urgent"),
+            "\(priority.stderr)"
+        )
         let empty = try ctl(daemon, .operator, ["submit", "--submission-id", "k-3", ""])
-        #expect(empty.status == Exit.usage && empty.stderr.contains("refused the value of the request text") && !empty.stderr.contains("--content"),
-                "\(empty.stderr)")
+        #expect(
+            empty.status == Exit.usage && empty.stderr.contains("refused the value of the request text")
+                && !empty.stderr.contains("--content"),
+            "\(empty.stderr)"
+        )
         let month = try ctl(daemon, .supervisor, ["stats", "--month", "2026-13"])
-        #expect(month.status == Exit.usage && month.stderr.contains("2026-13 is not a month") && month.stderr.contains("Usage: hotlinectl stats"),
-                "\(month.stderr)")
+        #expect(
+            month.status == Exit.usage && month.stderr.contains("2026-13 is not a month")
+                && month.stderr.contains("Usage: hotlinectl stats"),
+            "\(month.stderr)"
+        )
         // Without --month: this month in the centre's zone.
         let now = try ctl(daemon, .supervisor, ["--json", "stats"])
         #expect(now.status == 0 && now.stdout.contains("\"total\""), "\(now.stderr)")
-        let unwritable = try ctl(daemon, .supervisor, ["report", "--month", "2026-10", "--output", daemon.directory + "/missing/dir/r.html"])
+        let unwritable = try ctl(
+            daemon,
+            .supervisor,
+            ["report", "--month", "2026-10", "--output", daemon.directory + "/missing/dir/r.html"]
+        )
         #expect(unwritable.status == 73, "\(unwritable.stderr)")
     }
 
@@ -235,18 +322,34 @@ struct CommandLineTests {
         #expect(try ctl(daemon, .supervisor, ["stats", "--month", "October"]).status == Exit.usage)
 
         let folder = daemon.directory + "/out"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        try FileManager.default.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o777]
+        )
         let output = folder + "/report.html"
-        let report = try ctl(daemon, .supervisor, ["report", "--month", "2026-10", "--format", "html", "--output", output])
+        let report = try ctl(
+            daemon,
+            .supervisor,
+            ["report", "--month", "2026-10", "--format", "html", "--output", output]
+        )
         #expect(report.status == 0, "\(report.stderr)")
         let html = try String(contentsOfFile: output, encoding: .utf8)
-        let stats = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-10-01T00:00:00+08:00", "to": "2026-11-01T00:00:00+08:00"])
+        let stats = try daemon.call(
+            "org.hotline.Dispatch.Stats",
+            ["from": "2026-10-01T00:00:00+08:00", "to": "2026-11-01T00:00:00+08:00"]
+        )
         let read = try ReportFigures.read(html)
         for row in (stats.parameters["units"]?.arrayValue ?? []) + [stats.parameters["total"] ?? .null] {
             let unit = try #require(row["unit"]?.stringValue)
             for field in ["dispatched", "claimedOnTime", "responseRate", "replied", "badRatings", "overdue", "score"] {
                 let shown = read.figures[unit]?[field].flatMap { $0.isEmpty ? nil : Double($0) }
-                let expected: Double? = switch row[field] { case .int(let i)?: Double(i); case .double(let d)?: d; default: nil }
+                let expected: Double? =
+                    switch row[field] {
+                    case .int(let i)?: Double(i)
+                    case .double(let d)?: d
+                    default: nil
+                    }
                 #expect(shown == expected, "\(unit).\(field)")
             }
         }
@@ -261,7 +364,8 @@ struct CommandLineTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuildProducts.hotlinectl)
         process.arguments = ["--socket", daemon.socket, "--config", daemon.configPath, "watch"]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()

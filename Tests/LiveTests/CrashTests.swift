@@ -3,6 +3,7 @@ import HotlineTesting
 import Synchronization
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,9 +30,15 @@ struct CrashTests {
                 guard let connection = try? VarlinkConnection(path: socket) else { return }
                 for n in 0... {
                     let key = "crash-\(round)-\(client)-\(n)"
-                    guard let reply = try? connection.call("org.hotline.Dispatch.Submit", [
-                        "channel": "mailbox", "submissionId": .string(key), "content": .string("第\(round)轮来信\(n)：小区停水"),
-                    ]) else { return }   // the daemon is gone: this call was never acknowledged
+                    guard
+                        let reply = try? connection.call(
+                            "org.hotline.Dispatch.Submit",
+                            [
+                                "channel": "mailbox", "submissionId": .string(key),
+                                "content": .string("第\(round)轮来信\(n)：小区停水"),
+                            ]
+                        )
+                    else { return }  // the daemon is gone: this call was never acknowledged
                     guard reply.error == nil, let id = reply.parameters["ticket"]?["id"]?.stringValue else {
                         acknowledged.failures.withLock { $0.append("\(key): \(reply)") }
                         return
@@ -67,19 +74,28 @@ struct CrashTests {
             #expect(try Self.sqlite(daemon.database, "PRAGMA integrity_check") == "ok")
             #expect(try Self.sqlite(daemon.database, "PRAGMA foreign_key_check") == "")
             try daemon.start()
-            #expect(try Self.sqlite(daemon.database, """
-                SELECT count(*) FROM ticket t
-                WHERE (SELECT count(*) FROM event e WHERE e.ticketId = t.id) <> 2
-                   OR NOT EXISTS (SELECT 1 FROM deadline d WHERE d.ticketId = t.id)
-                """) == "0")
+            #expect(
+                try Self.sqlite(
+                    daemon.database,
+                    """
+                    SELECT count(*) FROM ticket t
+                    WHERE (SELECT count(*) FROM event e WHERE e.ticketId = t.id) <> 2
+                       OR NOT EXISTS (SELECT 1 FROM deadline d WHERE d.ticketId = t.id)
+                    """
+                ) == "0"
+            )
 
             // Every acknowledged ticket is there, and its idempotency key still maps to it.
             let connection = try daemon.connect()
             for (key, id) in acknowledged.ids.withLock({ $0 }) where key.hasPrefix("crash-\(round)-") {
-                let client = key.split(separator: "-")[2], n = key.split(separator: "-")[3]
-                let again = try connection.call("org.hotline.Dispatch.Submit", [
-                    "channel": "mailbox", "submissionId": .string(key), "content": .string("第\(round)轮来信\(n)：小区停水"),
-                ])
+                let client = key.split(separator: "-")[2]
+                let n = key.split(separator: "-")[3]
+                let again = try connection.call(
+                    "org.hotline.Dispatch.Submit",
+                    [
+                        "channel": "mailbox", "submissionId": .string(key), "content": .string("第\(round)轮来信\(n)：小区停水"),
+                    ]
+                )
                 #expect(again.parameters["created"] == false, "\(key) (client \(client))")
                 #expect(again.parameters["ticket"]?["id"] == .string(id), "\(key) now maps to another ticket")
                 let stored = try connection.call("org.hotline.Dispatch.Get", ["id": .string(id)])

@@ -2,6 +2,7 @@ import Foundation
 import HotlineTesting
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,10 @@ struct DiskFullTests {
             var template = Array("/tmp/hotline-full-XXXXXX".utf8CString)
             guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
             path = String(cString: made)
-            let result = try ProcessResult.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=12m,mode=0755", "tmpfs", path])
+            let result = try ProcessResult.run(
+                "/usr/bin/mount",
+                ["-t", "tmpfs", "-o", "size=12m,mode=0755", "tmpfs", path]
+            )
             guard result.status == 0 else { throw TestDaemonError.clientFailed("mount: \(result.stderr)") }
         }
         /// Fills what is left with a file; returns its path.
@@ -35,8 +39,10 @@ struct DiskFullTests {
         }
     }
 
-    @Test("Submit on a full disk answers StorageFailure saying so; stored tickets are intact; freeing space heals it without a restart",
-          .enabled(if: isRoot))
+    @Test(
+        "Submit on a full disk answers StorageFailure saying so; stored tickets are intact; freeing space heals it without a restart",
+        .enabled(if: isRoot)
+    )
     func diskFull() throws {
         let disk = try SmallFileSystem()
         let daemon = try TestDaemon()
@@ -46,14 +52,17 @@ struct DiskFullTests {
         for n in 0..<5 { stored.append(try submit(daemon, "before-\(n)")) }
 
         let filler = disk.fill()
-        let letter = String(repeating: "来信内容", count: 2000)   // 24 KB of UTF-8
+        let letter = String(repeating: "来信内容", count: 2000)  // 24 KB of UTF-8
         let connection = try daemon.connect()
         var failure: VarlinkReply?
         var acceptedWhileFilling: [String] = []
         for n in 0..<400 {
-            let reply = try connection.call("org.hotline.Dispatch.Submit", [
-                "channel": "mailbox", "submissionId": .string("full-\(n)"), "content": .string(letter),
-            ])
+            let reply = try connection.call(
+                "org.hotline.Dispatch.Submit",
+                [
+                    "channel": "mailbox", "submissionId": .string("full-\(n)"), "content": .string(letter),
+                ]
+            )
             if reply.error != nil {
                 failure = reply
                 break
@@ -76,9 +85,12 @@ struct DiskFullTests {
 
         // Free the space: the next Submit is stored, without a restart.
         unlink(filler)
-        let healed = try connection.call("org.hotline.Dispatch.Submit", [
-            "channel": "mailbox", "submissionId": "after-the-cleanup", "content": "空间释放后的来信",
-        ])
+        let healed = try connection.call(
+            "org.hotline.Dispatch.Submit",
+            [
+                "channel": "mailbox", "submissionId": "after-the-cleanup", "content": "空间释放后的来信",
+            ]
+        )
         #expect(healed.error == nil, "\(healed)")
         #expect(healed.parameters["created"] == true)
         let open = try connection.call("org.hotline.Dispatch.Status").parameters["open"]?.intValue

@@ -5,8 +5,14 @@ import Varlink
 
 @Suite("A ticket's life over the wire", .serialized, .enabled(if: isRoot, "setpriv needs root"))
 struct LifecycleLiveTests {
-    func call(_ daemon: TestDaemon, _ method: String, _ parameters: [String: JSONValue], as identity: Identity? = nil) throws -> JSONValue {
-        let reply = try identity.map { try daemon.call("org.hotline.Dispatch." + method, parameters, as: $0) }
+    func call(
+        _ daemon: TestDaemon,
+        _ method: String,
+        _ parameters: [String: JSONValue],
+        as identity: Identity? = nil
+    ) throws -> JSONValue {
+        let reply =
+            try identity.map { try daemon.call("org.hotline.Dispatch." + method, parameters, as: $0) }
             ?? daemon.call("org.hotline.Dispatch." + method, parameters)
         guard reply.error == nil, let ticket = reply.parameters["ticket"] else {
             Issue.record("\(method) failed: \(reply)")
@@ -27,21 +33,28 @@ struct LifecycleLiveTests {
 
         #expect(try call(daemon, "Claim", ["id": id], as: .water)["status"] == "claimed")
         #expect(try call(daemon, "Reply", ["id": id, "result": "已抢修"], as: .water)["status"] == "replied")
-        let rated = try call(daemon, "Rate", ["id": id, "rating": "very_dissatisfied", "solved": false, "comment": "还是没水"], as: .operator)
+        let rated = try call(
+            daemon,
+            "Rate",
+            ["id": id, "rating": "very_dissatisfied", "solved": false, "comment": "还是没水"],
+            as: .operator
+        )
         #expect(rated["status"] == "callback")
-        #expect(rated["callbackBy"] == "2026-10-08T17:30:00+08:00")   // 1 working day, over the holiday week
+        #expect(rated["callbackBy"] == "2026-10-08T17:30:00+08:00")  // 1 working day, over the holiday week
         #expect(try daemon.call("org.hotline.Dispatch.Merge", ["id": id, "into": id]).errorName != nil)
         let reopened = try call(daemon, "Callback", ["id": id, "outcome": "rectify", "note": "承诺再次上门"], as: .operator)
         #expect(reopened["status"] == "reopened" && reopened["unit"] == "water")
-        #expect(reopened["dueBy"] == "2026-10-13T17:30:00+08:00")   // 5 working days: 10/8, 9, 10 (Sat), 12, 13
+        #expect(reopened["dueBy"] == "2026-10-13T17:30:00+08:00")  // 5 working days: 10/8, 9, 10 (Sat), 12, 13
         #expect(try call(daemon, "Reply", ["id": id, "result": "已更换水管"], as: .water)["status"] == "replied")
         let closed = try call(daemon, "Rate", ["id": id, "rating": "satisfied", "solved": true], as: .operator)
         #expect(closed["status"] == "closed" && closed["closedAs"] == "rated")
 
         let events = try daemon.call("org.hotline.Dispatch.Get", ["id": id]).parameters["events"]?.arrayValue ?? []
-        #expect(events.compactMap { $0["kind"]?.stringValue } == [
-            "submitted", "dispatched", "claimed", "replied", "rated", "callback", "replied", "rated", "closed",
-        ])
+        #expect(
+            events.compactMap { $0["kind"]?.stringValue } == [
+                "submitted", "dispatched", "claimed", "replied", "rated", "callback", "replied", "rated", "closed",
+            ]
+        )
         let transition = try daemon.call("org.hotline.Dispatch.Claim", ["id": id], as: .water)
         #expect(transition.errorName == "InvalidTransition" && transition.parameters["status"] == "closed")
     }
@@ -54,7 +67,12 @@ struct LifecycleLiveTests {
         #expect(try call(daemon, "Get", ["id": id])["status"] == "pending")
         let unknown = try daemon.call("org.hotline.Dispatch.Dispatch", ["id": id, "unit": "sewer"], as: .operator)
         #expect(unknown.errorName == "NoSuchUnit" && unknown.parameters["unit"] == "sewer")
-        let dispatched = try call(daemon, "Dispatch", ["id": id, "unit": "power", "coUnits": ["water"], "note": "路灯归供电"], as: .operator)
+        let dispatched = try call(
+            daemon,
+            "Dispatch",
+            ["id": id, "unit": "power", "coUnits": ["water"], "note": "路灯归供电"],
+            as: .operator
+        )
         #expect(dispatched["status"] == "dispatched" && dispatched["coUnits"] == ["water"])
         let returned = try call(daemon, "Return", ["id": id, "reason": "路灯归城管"], as: .power)
         #expect(returned["status"] == "pending" && returned["unit"] == .null)
@@ -70,9 +88,17 @@ struct LifecycleLiveTests {
         _ = try daemon.call("org.hotline.Testing.SetTime", ["now": "2026-09-21T10:00:00+08:00"])
         let id = JSONValue.string(try submit(daemon, "e-1"))
         _ = try call(daemon, "Claim", ["id": id], as: .water)
-        let asked = try call(daemon, "RequestExtension", ["id": id, "reason": "需更换主管道", "until": "2026-11-30T17:30:00+08:00"], as: .water)
+        let asked = try call(
+            daemon,
+            "RequestExtension",
+            ["id": id, "reason": "需更换主管道", "until": "2026-11-30T17:30:00+08:00"],
+            as: .water
+        )
         #expect(asked["extensionPending"] == true)
-        #expect(try daemon.call("org.hotline.Dispatch.DecideExtension", ["id": id, "approve": true], as: .operator).errorName == "PermissionDenied")
+        #expect(
+            try daemon.call("org.hotline.Dispatch.DecideExtension", ["id": id, "approve": true], as: .operator)
+                .errorName == "PermissionDenied"
+        )
         let approved = try call(daemon, "DecideExtension", ["id": id, "approve": true, "note": "同意"], as: .supervisor)
         #expect(approved["dueBy"] == "2026-11-30T17:30:00+08:00" && approved["extensionPending"] == false)
     }

@@ -11,32 +11,37 @@ struct ProtocolTests {
         let daemon = try startedDaemon()
         let info = try daemon.call("org.varlink.service.GetInfo")
         #expect(info.parameters["product"] == "hotlined")
-        #expect(info.parameters["interfaces"] == ["org.varlink.service", "org.hotline.Dispatch", "org.hotline.Testing"])
+        #expect(
+            info.parameters["interfaces"] == ["org.varlink.service", "org.hotline.Dispatch", "org.hotline.Testing"]
+        )
         let idl = try daemon.call("org.varlink.service.GetInterfaceDescription", ["interface": "org.hotline.Dispatch"])
         #expect(idl.parameters["description"]?.stringValue == DispatchInterface.description)
         let missing = try daemon.call("org.varlink.service.GetInterfaceDescription", ["interface": "org.example.Nope"])
-        #expect(missing.error == "org.varlink.service.InterfaceNotFound" && missing.parameters["interface"] == "org.example.Nope")
+        #expect(
+            missing.error == "org.varlink.service.InterfaceNotFound"
+                && missing.parameters["interface"] == "org.example.Nope"
+        )
     }
 
     @Test("A standard Varlink implementation parses the IDL and calls the daemon through it")
     func pythonVarlink() throws {
         let daemon = try startedDaemon()
         let script = """
-        import sys, varlink
-        with varlink.Client(address="unix:" + sys.argv[1]) as client:
-            for name in ["org.hotline.Dispatch", "org.hotline.Testing", "org.varlink.service"]:
-                interface = client.get_interface(name)
-                print(name, len(interface.members))
-            with client.open("org.hotline.Dispatch", namespaced=True) as hotline:
-                reply = hotline.Submit(channel="mailbox", submissionId="py-1", content="建议增加公交线路")
-                print("submitted", reply.ticket.id, reply.ticket.status, reply.created)
-                status = hotline.Status()
-                print("open", status.open, "pending", status.pending)
-                try:
-                    hotline.Get(id="20990101-9999")
-                except varlink.VarlinkError as e:
-                    print("error", e.error())
-        """
+            import sys, varlink
+            with varlink.Client(address="unix:" + sys.argv[1]) as client:
+                for name in ["org.hotline.Dispatch", "org.hotline.Testing", "org.varlink.service"]:
+                    interface = client.get_interface(name)
+                    print(name, len(interface.members))
+                with client.open("org.hotline.Dispatch", namespaced=True) as hotline:
+                    reply = hotline.Submit(channel="mailbox", submissionId="py-1", content="建议增加公交线路")
+                    print("submitted", reply.ticket.id, reply.ticket.status, reply.created)
+                    status = hotline.Status()
+                    print("open", status.open, "pending", status.pending)
+                    try:
+                        hotline.Get(id="20990101-9999")
+                    except varlink.VarlinkError as e:
+                        print("error", e.error())
+            """
         let result = try ProcessResult.run("/usr/bin/env", ["python3", "-c", script, daemon.socket])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("org.hotline.Dispatch "))
@@ -61,9 +66,12 @@ struct ProtocolTests {
         let connection = try daemon.connect()
         var bytes: [UInt8] = []
         for i in 0..<20 {
-            var call = try VarlinkCall(method: "org.hotline.Dispatch.Submit", parameters: [
-                "channel": "web", "submissionId": .string("p-\(i)"), "content": .string("第\(i)件"),
-            ]).encoded()
+            var call = try VarlinkCall(
+                method: "org.hotline.Dispatch.Submit",
+                parameters: [
+                    "channel": "web", "submissionId": .string("p-\(i)"), "content": .string("第\(i)件"),
+                ]
+            ).encoded()
             call.append(0)
             bytes += call
         }
@@ -82,8 +90,13 @@ struct ProtocolTests {
     func oneway() throws {
         let daemon = try startedDaemon()
         let connection = try daemon.connect()
-        try connection.send(VarlinkCall(method: "org.hotline.Dispatch.Submit",
-                                        parameters: ["channel": "web", "submissionId": "ow", "content": "x"], oneway: true))
+        try connection.send(
+            VarlinkCall(
+                method: "org.hotline.Dispatch.Submit",
+                parameters: ["channel": "web", "submissionId": "ow", "content": "x"],
+                oneway: true
+            )
+        )
         let status = try connection.call("org.hotline.Dispatch.Status")
         #expect(status.parameters["open"] == 1)
     }
@@ -92,11 +105,18 @@ struct ProtocolTests {
     /// connection and the stored data untouched.
     static let badInputs: [(String, [UInt8])] = [
         ("malformed JSON", Array(#"{"method": "org.hotline.Dispatch.Status""#.utf8) + [0]),
-        ("invalid UTF-8", Array(#"{"method":"org.hotline.Dispatch.Status","parameters":{"x":""#.utf8) + [0xC3, 0x28] + Array(#""}}"#.utf8) + [0]),
+        (
+            "invalid UTF-8",
+            Array(#"{"method":"org.hotline.Dispatch.Status","parameters":{"x":""#.utf8) + [0xC3, 0x28]
+                + Array(#""}}"#.utf8) + [0]
+        ),
         ("a non-object", Array("[1, 2, 3]".utf8) + [0]),
         ("a missing method", Array(#"{"parameters": {}}"#.utf8) + [0]),
-        ("a message over 1 MiB", Array(#"{"method":"org.hotline.Dispatch.Submit","parameters":{"content":""#.utf8)
-            + [UInt8](repeating: UInt8(ascii: "a"), count: VarlinkLimits.maximumMessageSize + 10)),
+        (
+            "a message over 1 MiB",
+            Array(#"{"method":"org.hotline.Dispatch.Submit","parameters":{"content":""#.utf8)
+                + [UInt8](repeating: UInt8(ascii: "a"), count: VarlinkLimits.maximumMessageSize + 10)
+        ),
     ]
 
     @Test("Bad input gets an error, closes only that connection, and disturbs nothing else", arguments: badInputs)
@@ -140,7 +160,9 @@ struct ProtocolTests {
         changed["content"] = "另一封信"
         let conflict = try daemon.call("org.hotline.Dispatch.Submit", changed)
         #expect(conflict.error == "org.hotline.Dispatch.SubmissionConflict")
-        #expect(conflict.parameters["id"] == first.parameters["ticket"]?["id"] && conflict.parameters["field"] == "content")
+        #expect(
+            conflict.parameters["id"] == first.parameters["ticket"]?["id"] && conflict.parameters["field"] == "content"
+        )
         #expect(try daemon.call("org.hotline.Dispatch.Status").parameters["open"] == 1)
     }
 

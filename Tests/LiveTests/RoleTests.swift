@@ -12,8 +12,10 @@ struct RoleTests {
         let id = try submit(daemon, "s-1")
         #expect(try daemon.call("org.varlink.service.GetInfo", as: .stranger).error == nil)
         #expect(try daemon.call("org.hotline.Dispatch.Status", as: .stranger).parameters["open"] == 1)
-        for (method, parameters) in [("Get", ["id": JSONValue.string(id)]), ("List", [:]),
-                                     ("Submit", ["channel": "web", "submissionId": "x", "content": "x"])] {
+        for (method, parameters) in [
+            ("Get", ["id": JSONValue.string(id)]), ("List", [:]),
+            ("Submit", ["channel": "web", "submissionId": "x", "content": "x"]),
+        ] {
             let reply = try daemon.call("org.hotline.Dispatch." + method, parameters, as: .stranger)
             #expect(reply.error == "org.varlink.service.PermissionDenied", "\(method)")
         }
@@ -22,24 +24,35 @@ struct RoleTests {
     @Test("An operator submits and sees the citizen whole; may not claim or decide extensions")
     func operatorRole() throws {
         let daemon = try startedDaemon()
-        let reply = try daemon.call("org.hotline.Dispatch.Submit", [
-            "channel": "hotline", "submissionId": "op-1", "content": "小区停水",
-            "citizen": ["name": "张三丰", "phone": "13812345678"],
-        ], as: .operator)
+        let reply = try daemon.call(
+            "org.hotline.Dispatch.Submit",
+            [
+                "channel": "hotline", "submissionId": "op-1", "content": "小区停水",
+                "citizen": ["name": "张三丰", "phone": "13812345678"],
+            ],
+            as: .operator
+        )
         let ticket = try #require(reply.parameters["ticket"])
         #expect(ticket["citizen"]?["phone"] == "13812345678" && ticket["citizen"]?["name"] == "张三丰")
         let id = try #require(ticket["id"]?.stringValue)
-        #expect(try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .operator).errorName == "PermissionDenied")
-        #expect(try daemon.call("org.hotline.Dispatch.Supervise", ["id": .string(id), "note": "x"], as: .operator).errorName == "PermissionDenied")
-        let events = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue ?? []
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .operator).errorName
+                == "PermissionDenied"
+        )
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Supervise", ["id": .string(id), "note": "x"], as: .operator).errorName
+                == "PermissionDenied"
+        )
+        let events =
+            try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).parameters["events"]?.arrayValue ?? []
         #expect(events.first?["actorUid"] == 1001 && events.first?["role"] == "operator")
     }
 
     @Test("A unit sees its own tickets masked, and another unit's not at all")
     func units() throws {
         let daemon = try startedDaemon()
-        let id = try submit(daemon, "u-1")   // routed to water, co-handled by gas
-        let other = try submit(daemon, "u-2", content: "路灯不亮")   // pending
+        let id = try submit(daemon, "u-1")  // routed to water, co-handled by gas
+        let other = try submit(daemon, "u-2", content: "路灯不亮")  // pending
         let asWater = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)], as: .water)
         #expect(asWater.parameters["ticket"]?["citizen"]?["phone"] == "138****5678")
         #expect(asWater.parameters["ticket"]?["citizen"]?["name"] == "张**")
@@ -50,18 +63,33 @@ struct RoleTests {
         let asPower = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)], as: .power)
         let nonexistent = try daemon.call("org.hotline.Dispatch.Get", ["id": "20990101-0001"], as: .power)
         #expect(asPower.errorName == "NoSuchTicket" && nonexistent.errorName == "NoSuchTicket")
-        #expect(try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .power).errorName == "NoSuchTicket")
-        #expect(try daemon.call("org.hotline.Dispatch.Get", ["id": .string(other)], as: .water).errorName == "NoSuchTicket")
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .power).errorName == "NoSuchTicket"
+        )
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Get", ["id": .string(other)], as: .water).errorName == "NoSuchTicket"
+        )
 
         let list = try daemon.call("org.hotline.Dispatch.List", [:], as: .water)
         #expect(list.parameters["tickets"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [id])
         #expect(try daemon.call("org.hotline.Dispatch.List", [:], as: .power).parameters["tickets"] == [])
 
         // The co-unit may report progress but not claim.
-        #expect(try daemon.call("org.hotline.Dispatch.Progress", ["id": .string(id), "note": "燃气管道已检查"], as: .gas).error == nil)
-        #expect(try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .gas).errorName == "PermissionDenied")
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Progress", ["id": .string(id), "note": "燃气管道已检查"], as: .gas).error
+                == nil
+        )
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .gas).errorName == "PermissionDenied"
+        )
         #expect(try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: .water).error == nil)
-        #expect(try daemon.call("org.hotline.Dispatch.Submit", ["channel": "web", "submissionId": "w", "content": "x"], as: .water).errorName == "PermissionDenied")
+        #expect(
+            try daemon.call(
+                "org.hotline.Dispatch.Submit",
+                ["channel": "web", "submissionId": "w", "content": "x"],
+                as: .water
+            ).errorName == "PermissionDenied"
+        )
     }
 
     @Test("Supplementary groups count: a member of the supervisors' group supervises")
@@ -69,11 +97,17 @@ struct RoleTests {
         let daemon = try startedDaemon()
         let id = try submit(daemon, "g-1")
         let member = Identity(uid: 5555, groups: [4242])
-        #expect(try daemon.call("org.hotline.Dispatch.Supervise", ["id": .string(id), "note": "市领导督办"], as: member).error == nil)
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Supervise", ["id": .string(id), "note": "市领导督办"], as: member).error
+                == nil
+        )
         let unitMember = Identity(uid: 5556, groups: [4201])
         #expect(try daemon.call("org.hotline.Dispatch.Claim", ["id": .string(id)], as: unitMember).error == nil)
         let outsider = Identity(uid: 5557, groups: [4243])
-        #expect(try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)], as: outsider).errorName == "PermissionDenied")
+        #expect(
+            try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)], as: outsider).errorName
+                == "PermissionDenied"
+        )
     }
 
     @Test("Only admin moves the manual clock")

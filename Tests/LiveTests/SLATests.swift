@@ -11,8 +11,14 @@ func setTime(_ daemon: TestDaemon, _ time: String) throws {
 
 /// A call that must succeed; returns the reply's ticket.
 @discardableResult
-func must(_ daemon: TestDaemon, _ method: String, _ parameters: [String: JSONValue], as identity: Identity? = nil) throws -> JSONValue {
-    let reply = try identity.map { try daemon.call("org.hotline.Dispatch." + method, parameters, as: $0) }
+func must(
+    _ daemon: TestDaemon,
+    _ method: String,
+    _ parameters: [String: JSONValue],
+    as identity: Identity? = nil
+) throws -> JSONValue {
+    let reply =
+        try identity.map { try daemon.call("org.hotline.Dispatch." + method, parameters, as: $0) }
         ?? daemon.call("org.hotline.Dispatch." + method, parameters)
     guard reply.error == nil else { throw TestDaemonError.clientFailed("\(method) \(parameters): \(reply)") }
     return reply.parameters["ticket"] ?? .object(reply.parameters)
@@ -20,8 +26,10 @@ func must(_ daemon: TestDaemon, _ method: String, _ parameters: [String: JSONVal
 
 /// The notices of one kind (and deadline) for one ticket.
 func notices(_ all: [JSONValue], _ kind: String, _ ticket: String, deadline: String? = nil) -> [JSONValue] {
-    all.filter { $0["kind"]?.stringValue == kind && $0["ticket"]?.stringValue == ticket
-        && (deadline == nil || $0["deadline"]?.stringValue == deadline) }
+    all.filter {
+        $0["kind"]?.stringValue == kind && $0["ticket"]?.stringValue == ticket
+            && (deadline == nil || $0["deadline"]?.stringValue == deadline)
+    }
 }
 
 @Suite("The SLA clock on the live daemon", .serialized, .enabled(if: isRoot, "setpriv needs root"))
@@ -29,15 +37,15 @@ struct SLATests {
     @Test("Claim deadline: due-soon once at 80 %, overdue once just after claimBy")
     func claimDeadline() throws {
         let daemon = try startedDaemon()
-        try setTime(daemon, "2026-09-30T10:00:00+08:00")   // Wednesday before National Day
-        let id = try submit(daemon, "c-1")                  // claimBy 12:00 (2 working hours)
+        try setTime(daemon, "2026-09-30T10:00:00+08:00")  // Wednesday before National Day
+        let id = try submit(daemon, "c-1")  // claimBy 12:00 (2 working hours)
         let watcher = try NoticeWatcher(daemon, as: nil)
         try setTime(daemon, "2026-09-30T11:35:59+08:00")
         #expect(notices(watcher.settle(), "due_soon", id).isEmpty)
-        try setTime(daemon, "2026-09-30T11:36:00+08:00")   // 10:00 + 0.8 × 2 h
+        try setTime(daemon, "2026-09-30T11:36:00+08:00")  // 10:00 + 0.8 × 2 h
         #expect(notices(watcher.wait(for: 1), "due_soon", id, deadline: "claim").count == 1)
         try setTime(daemon, "2026-09-30T11:50:00+08:00")
-        try setTime(daemon, "2026-09-30T12:00:00+08:00")   // due, not yet passed
+        try setTime(daemon, "2026-09-30T12:00:00+08:00")  // due, not yet passed
         #expect(notices(watcher.settle(), "overdue", id).isEmpty)
         #expect(try must(daemon, "Get", ["id": .string(id)])["overdue"] == false)
         try setTime(daemon, "2026-09-30T12:00:01+08:00")
@@ -58,7 +66,7 @@ struct SLATests {
     func resolveDeadline() throws {
         let daemon = try startedDaemon()
         try setTime(daemon, "2026-09-30T10:00:00+08:00")
-        let id = try submit(daemon, "r-1")                  // dueBy 10/20 17:30
+        let id = try submit(daemon, "r-1")  // dueBy 10/20 17:30
         try must(daemon, "Claim", ["id": .string(id)], as: .water)
         let watcher = try NoticeWatcher(daemon, as: nil)
         // Window 9/30 10:00 → 10/20 17:30 is 487.5 h; 80 % is 390 h: 10/16 16:00.
@@ -72,18 +80,22 @@ struct SLATests {
         #expect(notices(watcher.wait(for: 2), "overdue", id, deadline: "resolve").count == 1)
         let replied = try must(daemon, "Reply", ["id": .string(id), "result": "已修复"], as: .water)
         #expect(replied["overdue"] == true && replied["status"] == "replied")
-        let explained = try daemon.call("org.hotline.Dispatch.ExplainOverdue", ["id": .string(id), "reason": "节日期间配件无法到货"], as: .water)
+        let explained = try daemon.call(
+            "org.hotline.Dispatch.ExplainOverdue",
+            ["id": .string(id), "reason": "节日期间配件无法到货"],
+            as: .water
+        )
         #expect(explained.error == nil)
     }
 
     @Test("A claim deadline that falls on the make-up Saturday")
     func makeUpSaturday() throws {
         let daemon = try startedDaemon()
-        try setTime(daemon, "2026-10-09T17:00:00+08:00")   // Friday 17:00
+        try setTime(daemon, "2026-10-09T17:00:00+08:00")  // Friday 17:00
         let id = try submit(daemon, "s-1")
         #expect(try must(daemon, "Get", ["id": .string(id)])["claimBy"] == "2026-10-10T10:30:00+08:00")
         let watcher = try NoticeWatcher(daemon, as: nil)
-        try setTime(daemon, "2026-10-10T06:59:59+08:00")   // 17.5 h window, 80 % = 14 h → Saturday 07:00
+        try setTime(daemon, "2026-10-10T06:59:59+08:00")  // 17.5 h window, 80 % = 14 h → Saturday 07:00
         #expect(watcher.settle().isEmpty)
         try setTime(daemon, "2026-10-10T07:00:00+08:00")
         #expect(notices(watcher.wait(for: 1), "due_soon", id, deadline: "claim").count == 1)
@@ -102,7 +114,12 @@ struct SLATests {
         try must(daemon, "Reply", ["id": .string(id), "result": "已处理"], as: .water)
         let watcher = try NoticeWatcher(daemon, as: nil)
         try setTime(daemon, "2026-09-21T10:00:00+08:00")
-        let rated = try must(daemon, "Rate", ["id": .string(id), "rating": "dissatisfied", "solved": false], as: .operator)
+        let rated = try must(
+            daemon,
+            "Rate",
+            ["id": .string(id), "rating": "dissatisfied", "solved": false],
+            as: .operator
+        )
         #expect(rated["callbackBy"] == "2026-09-22T17:30:00+08:00")
         #expect(notices(watcher.wait(for: 1), "bad_rating", id).first?["unit"] == "water")
         // Window 9/21 10:00 → 9/22 17:30 = 31.5 h; 80 % = 25.2 h → 9/22 11:12.
@@ -114,7 +131,12 @@ struct SLATests {
         try setTime(daemon, "2026-09-22T17:30:01+08:00")
         let overdue = notices(watcher.wait(for: 3), "overdue", id, deadline: "callback")
         #expect(overdue.count == 1 && overdue.first?["unit"] == .null)
-        let closed = try must(daemon, "Callback", ["id": .string(id), "outcome": "explained", "note": "已向市民解释"], as: .operator)
+        let closed = try must(
+            daemon,
+            "Callback",
+            ["id": .string(id), "outcome": "explained", "note": "已向市民解释"],
+            as: .operator
+        )
         #expect(closed["status"] == "closed" && closed["closedAs"] == "callback")
     }
 
@@ -127,8 +149,13 @@ struct SLATests {
         try must(daemon, "Reply", ["id": .string(id), "result": "已处理"], as: .water)
         try must(daemon, "Rate", ["id": .string(id), "rating": "very_dissatisfied", "solved": false], as: .operator)
         let watcher = try NoticeWatcher(daemon, as: .water)
-        let reopened = try must(daemon, "Callback", ["id": .string(id), "outcome": "rectify", "note": "需再次上门"], as: .operator)
-        #expect(reopened["dueBy"] == "2026-09-28T17:30:00+08:00")   // 5 working days over Mid-Autumn
+        let reopened = try must(
+            daemon,
+            "Callback",
+            ["id": .string(id), "outcome": "rectify", "note": "需再次上门"],
+            as: .operator
+        )
+        #expect(reopened["dueBy"] == "2026-09-28T17:30:00+08:00")  // 5 working days over Mid-Autumn
         #expect(notices(watcher.wait(for: 1), "reopened", id).count == 1)
         try setTime(daemon, "2026-09-28T17:30:01+08:00")
         #expect(notices(watcher.wait(for: 3), "overdue", id, deadline: "resolve").count == 1)
@@ -147,7 +174,11 @@ struct SLATests {
         try setTime(daemon, "2026-09-24T17:30:01+08:00")
         let closed = try must(daemon, "Get", ["id": .string(id)])
         #expect(closed["status"] == "closed" && closed["closedAs"] == "unrated")
-        let late = try daemon.call("org.hotline.Dispatch.Rate", ["id": .string(id), "rating": "satisfied", "solved": true], as: .operator)
+        let late = try daemon.call(
+            "org.hotline.Dispatch.Rate",
+            ["id": .string(id), "rating": "satisfied", "solved": true],
+            as: .operator
+        )
         #expect(late.errorName == "InvalidTransition")
     }
 
@@ -160,12 +191,12 @@ struct SLATests {
         try must(daemon, "RequestExtension", ["id": .string(id), "reason": "管网改造需三个月", "longTerm": true], as: .water)
         let approved = try must(daemon, "DecideExtension", ["id": .string(id), "approve": true], as: .supervisor)
         #expect(approved["longTerm"] == true && approved["dueBy"] == .null)
-        #expect(approved["phaseDueBy"] == "2026-10-10T17:30:00+08:00")   // 10 working days, the make-up Saturday last
+        #expect(approved["phaseDueBy"] == "2026-10-10T17:30:00+08:00")  // 10 working days, the make-up Saturday last
         try setTime(daemon, "2026-10-09T09:00:00+08:00")
         let reported = try must(daemon, "Progress", ["id": .string(id), "note": "第一阶段完成"], as: .water)
         #expect(reported["phaseDueBy"] == "2026-10-22T17:30:00+08:00")
         let watcher = try NoticeWatcher(daemon, as: nil)
-        try setTime(daemon, "2026-10-10T17:30:01+08:00")   // the old phase deadline no longer runs
+        try setTime(daemon, "2026-10-10T17:30:01+08:00")  // the old phase deadline no longer runs
         #expect(notices(watcher.settle(), "overdue", id).isEmpty)
         try setTime(daemon, "2026-10-22T17:30:01+08:00")
         #expect(notices(watcher.wait(for: 2), "overdue", id, deadline: "phase").count == 1)
@@ -178,9 +209,9 @@ struct SLATests {
         let water = try NoticeWatcher(daemon, as: .water)
         let gas = try NoticeWatcher(daemon, as: .gas)
         let power = try NoticeWatcher(daemon, as: .power)
-        let waterTicket = try submit(daemon, "w-1")                                     // water, co-unit gas
+        let waterTicket = try submit(daemon, "w-1")  // water, co-unit gas
         let powerTicket = try submit(daemon, "p-1", content: "停电", extra: ["category": "power"])
-        try setTime(daemon, "2026-09-21T12:00:01+08:00")                                // both claims overdue
+        try setTime(daemon, "2026-09-21T12:00:01+08:00")  // both claims overdue
         let waterSeen = Set(water.wait(for: 3).compactMap { $0["ticket"]?.stringValue })
         let powerSeen = Set(power.wait(for: 3).compactMap { $0["ticket"]?.stringValue })
         let gasSeen = Set(gas.wait(for: 3).compactMap { $0["ticket"]?.stringValue })
@@ -197,7 +228,7 @@ struct SLATests {
         #expect(try daemon.call("org.hotline.Dispatch.Watch").error == "org.varlink.service.ExpectedMore")
         let connection = try VarlinkConnection(path: daemon.socket)
         try connection.send(VarlinkCall(method: "org.hotline.Dispatch.Watch", more: true))
-        #expect(try connection.receive(timeoutMilliseconds: 300) == nil)   // streaming, nothing yet
+        #expect(try connection.receive(timeoutMilliseconds: 300) == nil)  // streaming, nothing yet
         let id = try submit(daemon, "w-2")
         let notice = try #require(try connection.receive(timeoutMilliseconds: 2000))
         #expect(notice.continues && notice.parameters["notice"]?["ticket"] == .string(id))
@@ -213,14 +244,19 @@ struct SLATests {
         try stalled.send(VarlinkCall(method: "org.hotline.Dispatch.Watch", more: true))
         usleep(200_000)
         let connection = try daemon.connect()
-        let count = 4000, batchSize = 200
+        let count = 4000
+        let batchSize = 200
         let start = Date()
         for first in stride(from: 0, to: count, by: batchSize) {
             var batch: [UInt8] = []
             for i in first..<(first + batchSize) {
-                batch += try VarlinkCall(method: "org.hotline.Dispatch.Submit", parameters: [
-                    "channel": "web", "submissionId": .string("st-\(i)"), "content": "小区停水",
-                ]).encoded() + [0]
+                batch +=
+                    try VarlinkCall(
+                        method: "org.hotline.Dispatch.Submit",
+                        parameters: [
+                            "channel": "web", "submissionId": .string("st-\(i)"), "content": "小区停水",
+                        ]
+                    ).encoded() + [0]
             }
             try connection.send(raw: batch)
             for _ in 0..<batchSize {
@@ -233,11 +269,13 @@ struct SLATests {
         #expect(try daemon.call("org.hotline.Dispatch.Status").parameters["open"] == .int(Int64(count)))
     }
 
-    @Test("A passed deadline reads the same before and after it is folded into its ticket in the background, and after a restart")
+    @Test(
+        "A passed deadline reads the same before and after it is folded into its ticket in the background, and after a restart"
+    )
     func passingsFolded() throws {
         let daemon = try startedDaemon()
         try setTime(daemon, "2026-09-30T10:00:00+08:00")
-        let ids = try (0..<3).map { try submit(daemon, "f-\($0)") }   // claimBy 12:00
+        let ids = try (0..<3).map { try submit(daemon, "f-\($0)") }  // claimBy 12:00
         func unfolded() throws -> String {
             try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM deadlinePassed")
         }
@@ -246,7 +284,10 @@ struct SLATests {
         }
         func read(_ id: String) throws -> (overdue: JSONValue?, kinds: [String]) {
             let got = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)])
-            return (got.parameters["ticket"]?["overdue"], got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? [])
+            return (
+                got.parameters["ticket"]?["overdue"],
+                got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
+            )
         }
         func waitUntilFolded() throws {
             let deadline = Date().addingTimeInterval(10)
@@ -270,12 +311,16 @@ struct SLATests {
         #expect(try must(daemon, "Status", [:])["overdue"] == 3)
         // The overdue log entries follow the answer, one per ticket.
         let logged = Date().addingTimeInterval(10)
-        while ids.contains(where: { !daemon.log.contains("ticket \($0) overdue (claim deadline missed)") }), Date() < logged { usleep(50_000) }
-        for id in ids { #expect(daemon.log.components(separatedBy: "ticket \(id) overdue (claim deadline missed)").count == 2) }
+        while ids.contains(where: { !daemon.log.contains("ticket \($0) overdue (claim deadline missed)") }),
+            Date() < logged
+        { usleep(50_000) }
+        for id in ids {
+            #expect(daemon.log.components(separatedBy: "ticket \(id) overdue (claim deadline missed)").count == 2)
+        }
 
         // Stopped straight after a sweep, folded or not: after the restart every history holds
         // its overdue event once, and nothing is left to fold.
-        let more = try (0..<3).map { try submit(daemon, "g-\($0)") }   // claimBy 14:00:01 the same day
+        let more = try (0..<3).map { try submit(daemon, "g-\($0)") }  // claimBy 14:00:01 the same day
         try setTime(daemon, "2026-10-09T12:00:00+08:00")
         _ = daemon.stop()
         try daemon.start()
@@ -287,7 +332,9 @@ struct SLATests {
         }
     }
 
-    @Test("On the system clock the SLA clock wakes by itself for a new deadline: due-soon at 80 %, then overdue, on time")
+    @Test(
+        "On the system clock the SLA clock wakes by itself for a new deadline: due-soon at 80 %, then overdue, on time"
+    )
     func systemClock() throws {
         let daemon = try TestDaemon()
         try daemon.start(extraArguments: [])
@@ -295,9 +342,14 @@ struct SLATests {
         let zone = TimeZone(identifier: "Asia/Shanghai")!
         let received = Date()
         let due = received.addingTimeInterval(3)
-        let id = try submit(daemon, "sys-1", extra: [
-            "receivedAt": .string(RFC3339.format(received, in: zone)), "deadline": .string(RFC3339.format(due, in: zone)),
-        ])
+        let id = try submit(
+            daemon,
+            "sys-1",
+            extra: [
+                "receivedAt": .string(RFC3339.format(received, in: zone)),
+                "deadline": .string(RFC3339.format(due, in: zone)),
+            ]
+        )
         var seen: [JSONValue] = []
         let end = Date().addingTimeInterval(10)
         while notices(seen, "overdue", id).isEmpty, Date() < end {
@@ -308,9 +360,15 @@ struct SLATests {
         let overdue = notices(seen, "overdue", id, deadline: "resolve")
         #expect(dueSoon.count == 1 && overdue.count == 1, "\(seen)")
         // The clock slept until the deadline (it was woken for it), not until its next minute.
-        #expect(arrived >= due && arrived < due.addingTimeInterval(3), "overdue after \(arrived.timeIntervalSince(received)) s")
+        #expect(
+            arrived >= due && arrived < due.addingTimeInterval(3),
+            "overdue after \(arrived.timeIntervalSince(received)) s"
+        )
         let got = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)])
         #expect(got.parameters["ticket"]?["overdue"] == true)
-        #expect(got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }.filter { $0 == "overdue" }.count == 1)
+        #expect(
+            got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }.filter { $0 == "overdue" }
+                .count == 1
+        )
     }
 }

@@ -3,6 +3,7 @@ import HotlineTesting
 import Synchronization
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,13 +22,15 @@ struct StartupTests {
     func socketHygiene() throws {
         let daemon = try startedDaemon()
         let second = try TestDaemon()
-        let result = try ProcessResult.run(BuildProducts.hotlined,
-            ["--config", second.configPath, "--socket", daemon.socket, "--database", second.database])
+        let result = try ProcessResult.run(
+            BuildProducts.hotlined,
+            ["--config", second.configPath, "--socket", daemon.socket, "--database", second.database]
+        )
         #expect(result.status != 0)
         #expect(result.stderr.contains("already listening"))
         #expect(try daemon.call("org.hotline.Dispatch.Status").error == nil)
 
-        daemon.stop(signal: SIGKILL)   // leaves the socket file behind
+        daemon.stop(signal: SIGKILL)  // leaves the socket file behind
         #expect(FileManager.default.fileExists(atPath: daemon.socket))
         try daemon.start()
         #expect(try daemon.call("org.hotline.Dispatch.Status").error == nil)
@@ -36,8 +39,10 @@ struct StartupTests {
     @Test("A bad configuration stops the daemon with the file, line and key")
     func badConfig() throws {
         let daemon = try TestDaemon(config: "[sla]\nresolve = \"10 workdays\"\n")
-        let result = try ProcessResult.run(BuildProducts.hotlined,
-            ["--config", daemon.configPath, "--socket", daemon.socket, "--database", daemon.database])
+        let result = try ProcessResult.run(
+            BuildProducts.hotlined,
+            ["--config", daemon.configPath, "--socket", daemon.socket, "--database", daemon.database]
+        )
         #expect(result.status == 78)
         #expect(result.stderr.contains("\(daemon.configPath):2: sla.resolve"))
         #expect(!FileManager.default.fileExists(atPath: daemon.socket))
@@ -65,17 +70,20 @@ struct StartupTests {
             #expect(reply.parameters["ticket"]?["submissionId"] == .string("k-\(i)"))
             #expect(reply.parameters["events"]?.arrayValue?.count == 2)
         }
-        let again = try daemon.call("org.hotline.Dispatch.Submit", [
-            "channel": "hotline", "submissionId": "k-7", "content": "小区停水三天了",
-            "citizen": ["name": "张三丰", "phone": "13812345678"],
-        ])
+        let again = try daemon.call(
+            "org.hotline.Dispatch.Submit",
+            [
+                "channel": "hotline", "submissionId": "k-7", "content": "小区停水三天了",
+                "citizen": ["name": "张三丰", "phone": "13812345678"],
+            ]
+        )
         #expect(again.parameters["created"] == false && again.parameters["ticket"]?["id"] == .string(ids[7]))
     }
 
     @Test("SIGTERM stops the daemon cleanly and removes the socket")
     func gracefulStop() throws {
         let daemon = try startedDaemon()
-        let idle = try daemon.connect()   // an idle client must not hold the shutdown up
+        let idle = try daemon.connect()  // an idle client must not hold the shutdown up
         _ = idle
         #expect(daemon.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: daemon.socket))
@@ -112,8 +120,10 @@ struct StartupTests {
         let daemon = try TestDaemon()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        process.arguments = ["-l", daemon.socket, "--fdname=varlink", BuildProducts.hotlined,
-                             "--config", daemon.configPath, "--database", daemon.database, "--socket", daemon.directory + "/unused.sock"]
+        process.arguments = [
+            "-l", daemon.socket, "--fdname=varlink", BuildProducts.hotlined,
+            "--config", daemon.configPath, "--database", daemon.database, "--socket", daemon.directory + "/unused.sock",
+        ]
         let log = Pipe()
         process.standardError = log
         try process.run()

@@ -19,10 +19,16 @@ struct StatsTests {
         // Outside the period: received the day before.
         _ = try submit(daemon, "X1", content: "停水", extra: ["receivedAt": "2026-09-20T12:00:00+08:00"])
         // Every ticket is still inside its claim window: nothing is known, nobody is scored.
-        let early = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"])
+        let early = try daemon.call(
+            "org.hotline.Dispatch.Stats",
+            ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"]
+        )
         for row in try #require(early.parameters["units"]?.arrayValue) {
-            #expect(row["dispatched"]?.intValue ?? 0 > 0 && row["claimDue"] == 0 && row["responseRate"] == .null && row["score"] == .null,
-                    "\(row)")
+            #expect(
+                row["dispatched"]?.intValue ?? 0 > 0 && row["claimDue"] == 0 && row["responseRate"] == .null
+                    && row["score"] == .null,
+                "\(row)"
+            )
         }
 
         try setTime(daemon, "2026-09-21T09:30:00+08:00")
@@ -40,10 +46,15 @@ struct StatsTests {
         for t in [p[0], p[1], p[2], p[5]] { try must(daemon, "Reply", ["id": id(t), "result": "已处理"], as: .power) }
         for t in g[0...3] { try must(daemon, "Reply", ["id": id(t), "result": "已处理"], as: .gas) }
         try setTime(daemon, "2026-09-21T10:30:00+08:00")
-        try must(daemon, "RequestExtension", ["id": id(w[7]), "reason": "需停水施工", "until": "2026-11-30T17:30:00+08:00"], as: .water)
+        try must(
+            daemon,
+            "RequestExtension",
+            ["id": id(w[7]), "reason": "需停水施工", "until": "2026-11-30T17:30:00+08:00"],
+            as: .water
+        )
         try must(daemon, "DecideExtension", ["id": id(w[7]), "approve": true], as: .supervisor)
 
-        try setTime(daemon, "2026-09-21T12:00:00+08:00")   // W6 (claimBy 11:00) and P4 (10:00) miss their claims
+        try setTime(daemon, "2026-09-21T12:00:00+08:00")  // W6 (claimBy 11:00) and P4 (10:00) miss their claims
         try must(daemon, "Claim", ["id": id(w[5])], as: .water)
         try setTime(daemon, "2026-09-21T12:30:00+08:00")
         try must(daemon, "Reply", ["id": id(w[5]), "result": "已处理"], as: .water)
@@ -68,7 +79,7 @@ struct StatsTests {
         try setTime(daemon, "2026-09-21T15:30:00+08:00")
         try rate(w[4], "satisfied", true)
 
-        try setTime(daemon, "2026-09-22T09:00:01+08:00")   // P5's 24-hour resolve deadline passes
+        try setTime(daemon, "2026-09-22T09:00:01+08:00")  // P5's 24-hour resolve deadline passes
         try must(daemon, "Reply", ["id": id(p[4]), "result": "已处理"], as: .power)
         try setTime(daemon, "2026-09-22T10:30:00+08:00")
         try rate(p[4], "dissatisfied", false)
@@ -76,31 +87,40 @@ struct StatsTests {
             try must(daemon, "Callback", ["id": id(p[4]), "outcome": "unreachable", "note": "无人接听"], as: .operator)
         }
 
-        let reply = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"])
+        let reply = try daemon.call(
+            "org.hotline.Dispatch.Stats",
+            ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"]
+        )
         let units = try #require(reply.parameters["units"]?.arrayValue)
-        #expect(units.compactMap { $0["unit"]?.stringValue } == ["gas", "power", "water"])   // ranked by score
+        #expect(units.compactMap { $0["unit"]?.stringValue } == ["gas", "power", "water"])  // ranked by score
 
         // Rates are exact; a rate counts only tickets whose outcome is known: G6 was merged
         // before its claim deadline and W8's and W7's due times are weeks away, so they count
         // against nobody; P4 missed both its claim and its 24-hour due time unreplied.
         let expected: [String: [String: JSONValue]] = [
             "water": [
-                "dispatched": 7, "claimDue": 7, "claimedOnTime": 6, "responseRate": .double(6 / 7), "replyDue": 6, "replied": 6,
-                "repliedOnTime": 6, "onTimeRate": .double(1), "rated": 5, "solved": 3, "solvedRate": .double(0.6), "satisfied": 4,
+                "dispatched": 7, "claimDue": 7, "claimedOnTime": 6, "responseRate": .double(6 / 7), "replyDue": 6,
+                "replied": 6,
+                "repliedOnTime": 6, "onTimeRate": .double(1), "rated": 5, "solved": 3, "solvedRate": .double(0.6),
+                "satisfied": 4,
                 "satisfactionRate": .double(0.8), "badRatings": 2, "callbacksDone": 2, "callbackRate": .double(1),
                 "rectified": 1, "overdue": 1, "returned": 1, "extended": 1,
                 "score": .double(100 * (0.30 * 6 / 7 + 0.35 * 0.6 + 0.35 * 0.8)),
             ],
             "power": [
-                "dispatched": 7, "claimDue": 7, "claimedOnTime": 6, "responseRate": .double(6 / 7), "replyDue": 6, "replied": 5,
-                "repliedOnTime": 4, "onTimeRate": .double(4 / 6), "rated": 5, "solved": 4, "solvedRate": .double(0.8), "satisfied": 4,
+                "dispatched": 7, "claimDue": 7, "claimedOnTime": 6, "responseRate": .double(6 / 7), "replyDue": 6,
+                "replied": 5,
+                "repliedOnTime": 4, "onTimeRate": .double(4 / 6), "rated": 5, "solved": 4, "solvedRate": .double(0.8),
+                "satisfied": 4,
                 "satisfactionRate": .double(0.8), "badRatings": 1, "callbacksDone": 1, "callbackRate": .double(1),
                 "rectified": 0, "overdue": 2, "returned": 0, "extended": 0,
                 "score": .double(100 * (0.30 * 6 / 7 + 0.35 * 0.8 + 0.35 * 0.8)),
             ],
             "gas": [
-                "dispatched": 6, "claimDue": 5, "claimedOnTime": 5, "responseRate": .double(1), "replyDue": 4, "replied": 4,
-                "repliedOnTime": 4, "onTimeRate": .double(1), "rated": 3, "solved": 3, "solvedRate": .double(1), "satisfied": 3,
+                "dispatched": 6, "claimDue": 5, "claimedOnTime": 5, "responseRate": .double(1), "replyDue": 4,
+                "replied": 4,
+                "repliedOnTime": 4, "onTimeRate": .double(1), "rated": 3, "solved": 3, "solvedRate": .double(1),
+                "satisfied": 3,
                 "satisfactionRate": .double(1), "badRatings": 0, "callbacksDone": 0, "callbackRate": .null,
                 "rectified": 0, "overdue": 0, "returned": 0, "extended": 0, "score": .double(100),
             ],
@@ -125,17 +145,27 @@ struct StatsTests {
         }
 
         // A unit sees its own row only.
-        let own = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"], as: .water)
+        let own = try daemon.call(
+            "org.hotline.Dispatch.Stats",
+            ["from": "2026-09-21T00:00:00+08:00", "to": "2026-10-01T00:00:00+08:00"],
+            as: .water
+        )
         #expect(own.parameters["units"]?.arrayValue?.compactMap { $0["unit"]?.stringValue } == ["water"])
         #expect(own.parameters["total"]?["dispatched"] == 7)
         // An empty period: every rate and score null, the units by id.
-        let empty = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-08-01T00:00:00+08:00", "to": "2026-09-01T00:00:00+08:00"])
+        let empty = try daemon.call(
+            "org.hotline.Dispatch.Stats",
+            ["from": "2026-08-01T00:00:00+08:00", "to": "2026-09-01T00:00:00+08:00"]
+        )
         let idle = try #require(empty.parameters["units"]?.arrayValue)
         #expect(idle.compactMap { $0["unit"]?.stringValue } == ["gas", "power", "water"])
         for row in idle + [try #require(empty.parameters["total"])] {
             #expect(row["responseRate"] == .null && row["onTimeRate"] == .null && row["score"] == .null)
         }
-        let backwards = try daemon.call("org.hotline.Dispatch.Stats", ["from": "2026-10-01T00:00:00+08:00", "to": "2026-09-01T00:00:00+08:00"])
+        let backwards = try daemon.call(
+            "org.hotline.Dispatch.Stats",
+            ["from": "2026-10-01T00:00:00+08:00", "to": "2026-09-01T00:00:00+08:00"]
+        )
         #expect(backwards.errorName == "InvalidParameter")
     }
 

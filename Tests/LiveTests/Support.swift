@@ -2,6 +2,7 @@ import Foundation
 import HotlineTesting
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,8 +17,12 @@ extension VarlinkReply {
 
 /// Submits a ticket as root and returns its id.
 @discardableResult
-func submit(_ daemon: TestDaemon, _ submissionId: String, content: String = "小区停水三天了",
-            extra: [String: JSONValue] = [:]) throws -> String {
+func submit(
+    _ daemon: TestDaemon,
+    _ submissionId: String,
+    content: String = "小区停水三天了",
+    extra: [String: JSONValue] = [:]
+) throws -> String {
     var parameters: [String: JSONValue] = [
         "channel": "hotline", "submissionId": .string(submissionId), "content": .string(content),
         "citizen": ["name": "张三丰", "phone": "13812345678"],

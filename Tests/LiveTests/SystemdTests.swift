@@ -2,24 +2,34 @@ import Foundation
 import HotlineTesting
 import Testing
 import Varlink
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The repository's top folder.
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
-@Suite("systemd: journal, notify, reload, units", .serialized, .enabled(if: isRoot, "needs root (mount namespaces, setpriv)"))
+@Suite(
+    "systemd: journal, notify, reload, units",
+    .serialized,
+    .enabled(if: isRoot, "needs root (mount namespaces, setpriv)")
+)
 struct SystemdTests {
     @Test("The journal gets one structured entry per event, with priorities and message ids, and no citizen data")
     func journal() throws {
         let daemon = try TestDaemon()
         let journalDir = daemon.directory + "/journal"
         try FileManager.default.createDirectory(atPath: journalDir, withIntermediateDirectories: true)
-        let run = try ProcessResult.run("/usr/bin/unshare", [
-            "-m", "--propagation", "private", repository + "/scripts/testing/with-journald", journalDir,
-            repository + "/scripts/testing/journal-scenario", BuildProducts.hotlined, BuildProducts.hotlinectl, daemon.directory,
-        ])
+        let run = try ProcessResult.run(
+            "/usr/bin/unshare",
+            [
+                "-m", "--propagation", "private", repository + "/scripts/testing/with-journald", journalDir,
+                repository + "/scripts/testing/journal-scenario", BuildProducts.hotlined, BuildProducts.hotlinectl,
+                daemon.directory,
+            ]
+        )
         #expect(run.status == 0, "\(run.stderr)")
         let id = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.hasPrefix("20260921-"))
@@ -34,8 +44,14 @@ struct SystemdTests {
             entries.first { $0["HOTLINE_TICKET"]?.stringValue == ticket && $0["HOTLINE_EVENT"]?.stringValue == event }
         }
         let dispatched = try #require(entry("dispatched"))
-        #expect(dispatched["PRIORITY"] == "6" && dispatched["HOTLINE_UNIT"] == "water" && dispatched["HOTLINE_CHANNEL"] == "hotline")
-        #expect(dispatched["HOTLINE_ACTOR_UID"] == "0" && dispatched["CODE_FILE"] != nil && dispatched["CODE_LINE"] != nil && dispatched["CODE_FUNC"] != nil)
+        #expect(
+            dispatched["PRIORITY"] == "6" && dispatched["HOTLINE_UNIT"] == "water"
+                && dispatched["HOTLINE_CHANNEL"] == "hotline"
+        )
+        #expect(
+            dispatched["HOTLINE_ACTOR_UID"] == "0" && dispatched["CODE_FILE"] != nil && dispatched["CODE_LINE"] != nil
+                && dispatched["CODE_FUNC"] != nil
+        )
         let dueSoon = try #require(entry("due_soon"))
         #expect(dueSoon["PRIORITY"] == "4" && dueSoon["MESSAGE_ID"] == "0a6911d3eadd4e139b4a3afcaf15c06e")
         let overdue = try #require(entry("overdue"))
@@ -46,8 +62,8 @@ struct SystemdTests {
         #expect(claimed["HOTLINE_ACTOR_UID"] == "2001")
         let queued = try #require(entries.first { $0["HOTLINE_EVENT"] == "queued" })
         #expect(queued["PRIORITY"] == "5" && queued["MESSAGE_ID"] == "eb1394e9ed1745928ef43ca5375f9883")
-        #expect(entries.contains { $0["MESSAGE_ID"] == "6c7b051625f24ec7bf4f03829abba0fc" })   // started
-        #expect(entries.contains { $0["MESSAGE_ID"] == "1ca0fd123eb64aa28c1061c3be996fea" })   // stopped
+        #expect(entries.contains { $0["MESSAGE_ID"] == "6c7b051625f24ec7bf4f03829abba0fc" })  // started
+        #expect(entries.contains { $0["MESSAGE_ID"] == "1ca0fd123eb64aa28c1061c3be996fea" })  // stopped
 
         // Never the citizen's name or phone, the ticket's text, or a comment.
         for secret in ["13812345678", "13999999999", "张三丰", "秘密内容", "公交线路", "根本没来", "已处理"] {
@@ -61,8 +77,10 @@ struct SystemdTests {
         let listener = try NotifyListener(path: daemon.directory + "/notify.sock")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\"", BuildProducts.hotlined,
-                             "--config", daemon.configPath, "--socket", daemon.socket, "--database", daemon.database]
+        process.arguments = [
+            "-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\"", BuildProducts.hotlined,
+            "--config", daemon.configPath, "--socket", daemon.socket, "--database", daemon.database,
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = listener.path
         environment["WATCHDOG_USEC"] = "1000000"
@@ -76,7 +94,10 @@ struct SystemdTests {
         let ready = try #require(listener.index(of: "READY=1"))
         #expect(listener.messages[ready].contains("STATUS=0 open, 0 pending, 0 overdue, 0 callbacks due"))
         #expect(listener.wait(for: "WATCHDOG=1", timeout: 3))
-        _ = try daemon.call("org.hotline.Dispatch.Submit", ["channel": "web", "submissionId": "n-1", "content": "路灯不亮"])
+        _ = try daemon.call(
+            "org.hotline.Dispatch.Submit",
+            ["channel": "web", "submissionId": "n-1", "content": "路灯不亮"]
+        )
         #expect(listener.wait(for: "STATUS=1 open, 1 pending, 0 overdue, 0 callbacks due", timeout: 8))
 
         kill(process.processIdentifier, SIGHUP)
@@ -112,7 +133,10 @@ struct SystemdTests {
         let still = try connection.call("org.hotline.Dispatch.Get", ["id": .string(id)])
         #expect(still.parameters["ticket"]?["unit"] == "lighting")
         let other = try submit(daemon, "r-2", content: "路灯不亮")
-        #expect(try connection.call("org.hotline.Dispatch.Dispatch", ["id": .string(other), "unit": "lighting"]).error == nil)
+        #expect(
+            try connection.call("org.hotline.Dispatch.Dispatch", ["id": .string(other), "unit": "lighting"]).error
+                == nil
+        )
     }
 
     /// `--threshold` counts in tenths: 10 is an exposure of 1.0 (the unit scores 0.5).
@@ -126,14 +150,20 @@ struct SystemdTests {
                 .replacingOccurrences(of: "/usr/bin/hotlined", with: BuildProducts.hotlined)
             try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
         }
-        let verify = try ProcessResult.run("/usr/bin/systemd-analyze", [
-            "verify", "--man=no", directory + "/hotlined.service", directory + "/hotlined.socket",
-        ])
+        let verify = try ProcessResult.run(
+            "/usr/bin/systemd-analyze",
+            [
+                "verify", "--man=no", directory + "/hotlined.service", directory + "/hotlined.socket",
+            ]
+        )
         #expect(verify.status == 0)
         #expect(verify.stderr.isEmpty, "\(verify.stderr)")
-        let security = try ProcessResult.run("/usr/bin/systemd-analyze", [
-            "security", "--offline=true", "--threshold=10", "--no-pager", repository + "/systemd/hotlined.service",
-        ])
+        let security = try ProcessResult.run(
+            "/usr/bin/systemd-analyze",
+            [
+                "security", "--offline=true", "--threshold=10", "--no-pager", repository + "/systemd/hotlined.service",
+            ]
+        )
         #expect(security.status == 0, "\(security.stdout.suffix(400))")
     }
 }

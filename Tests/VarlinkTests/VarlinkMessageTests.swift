@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import HotlineProtocol
 @testable import Varlink
 
@@ -9,16 +10,21 @@ import Testing
 struct VarlinkMessageTests {
     @Test("A call decodes with its flags")
     func decodeCall() throws {
-        let call = try VarlinkCall(decoding: Array(#"{"method":"org.hotline.Dispatch.Get","parameters":{"id":"x"},"more":true}"#.utf8))
+        let call = try VarlinkCall(
+            decoding: Array(#"{"method":"org.hotline.Dispatch.Get","parameters":{"id":"x"},"more":true}"#.utf8)
+        )
         #expect(call.interface == "org.hotline.Dispatch" && call.member == "Get")
         #expect(call.parameters["id"] == "x" && call.more && !call.oneway)
     }
 
-    @Test("Bad messages name what was wrong", arguments: [
-        (#"{"method":"#, "message"), (#"[1,2]"#, "message"), (#"{"parameters":{}}"#, "method"),
-        (#"{"method":42}"#, "method"), (#"{"method":"a.B","parameters":[]}"#, "parameters"),
-        (#"{"method":"a.B","more":"yes"}"#, "more"),
-    ])
+    @Test(
+        "Bad messages name what was wrong",
+        arguments: [
+            (#"{"method":"#, "message"), (#"[1,2]"#, "message"), (#"{"parameters":{}}"#, "method"),
+            (#"{"method":42}"#, "method"), (#"{"method":"a.B","parameters":[]}"#, "parameters"),
+            (#"{"method":"a.B","more":"yes"}"#, "more"),
+        ]
+    )
     func badMessages(text: String, parameter: String) {
         do throws(VarlinkError) {
             _ = try VarlinkCall(decoding: Array(text.utf8))
@@ -73,13 +79,19 @@ struct VarlinkMessageTests {
         (["channel": "hotline", "submissionId": "1", "content": "x", "colour": "red"], "colour"),
         (["channel": "hotline", "submissionId": 1, "content": "x"], "submissionId"),
         (["channel": "hotline", "submissionId": "1", "content": "x", "citizen": ["age": 3]], "citizen.age"),
-        (["channel": "hotline", "submissionId": "1", "content": "x", "citizen": ["phone": "call me"]], "citizen.phone"),
+        (
+            ["channel": "hotline", "submissionId": "1", "content": "x", "citizen": ["phone": "call me"]],
+            "citizen.phone"
+        ),
         (["channel": "hotline", "submissionId": "1", "content": "x", "deadline": "tomorrow"], "deadline"),
         (["channel": "hotline", "submissionId": "1", "content": "x", "priority": "high"], "priority"),
         (["channel": "hotline", "submissionId": "1", "content": "   "], "content"),
     ]
 
-    @Test("Submit parameters: unknown members, wrong types and bad enum values name the parameter", arguments: badSubmissions)
+    @Test(
+        "Submit parameters: unknown members, wrong types and bad enum values name the parameter",
+        arguments: badSubmissions
+    )
     func submitParameters(parameters: [String: JSONValue], parameter: String) {
         do throws(VarlinkError) {
             _ = try Requests.submission(parameters)
