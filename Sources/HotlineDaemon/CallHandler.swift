@@ -249,6 +249,7 @@ public struct CallHandler: Sendable {
             return [
                 "units": .array(UnitStats.ranked(rows, weights: weights).map { $0.wireValue(weights: weights) }),
                 "total": total.wireValue(weights: weights),
+                "weights": weights.wireValue,
             ]
 
         case "Status":

@@ -203,6 +203,13 @@ public enum DispatchInterface {
           score: ?float
         )
 
+        # The weights of the score ([stats] weights of the configuration); they add up to 1.
+        type StatsWeights (
+          response: float,
+          solved: float,
+          satisfaction: float
+        )
+
         # The citizen's contact as given to Submit.
         type CitizenInput (
           # The citizen's name.
@@ -284,9 +291,10 @@ public enum DispatchInterface {
         # Flags a ticket as supervised (督办).
         method Supervise(id: string, note: string) -> (ticket: Ticket)
 
-        # The per-unit figures for tickets received in [from, to), ranked by score; a unit
-        # caller gets its own row only.
-        method Stats(from: string, to: string) -> (units: []UnitStats, total: UnitStats)
+        # The per-unit figures for tickets received in [from, to), ranked by score (units
+        # without a score last, by id); a unit caller gets its own row only. weights are
+        # the score's weights in force.
+        method Stats(from: string, to: string) -> (units: []UnitStats, total: UnitStats, weights: StatsWeights)
 
         # Streams notices (call with more: true) until the client hangs up; a unit's stream
         # carries only its own tickets.

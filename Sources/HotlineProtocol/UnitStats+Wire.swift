@@ -1,6 +1,13 @@
 import HotlineCore
 import Varlink
 
+extension StatsWeights {
+    /// The weights as the `StatsWeights` type of the interface.
+    public var wireValue: JSONValue {
+        .object(["response": .double(response), "solved": .double(solved), "satisfaction": .double(satisfaction)])
+    }
+}
+
 extension UnitStats {
     /// The row as the `UnitStats` type of the interface: every count, the rates exact (null
     /// when their denominator is 0) and the score (null when no rate is known).

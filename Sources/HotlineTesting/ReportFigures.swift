@@ -13,7 +13,10 @@ public final class ReportFigures: NSObject, XMLParserDelegate {
     public private(set) var charts = 0
     /// Every `src` and `href` (a self-contained page has none).
     public private(set) var links: [String] = []
+    /// Chart id → how many units it draws (a bar label per unit: `text-anchor="end"`).
+    public private(set) var chartRows: [String: Int] = [:]
     private var unit: String?
+    private var chart: String?
 
     /// Parses a report page; throws when it is not well-formed.
     public static func read(_ html: String) throws -> ReportFigures {
@@ -36,7 +39,13 @@ public final class ReportFigures: NSObject, XMLParserDelegate {
         qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
-        if name == "svg" { charts += 1 }
+        if name == "svg" {
+            charts += 1
+            chart = attributes["id"]
+            if let chart { chartRows[chart] = 0 }
+        }
+        if name == "text", attributes["text-anchor"] == "end", let chart { chartRows[chart, default: 0] += 1 }
+        if name == "script" { links.append("<script>") }
         for key in ["src", "href"] { if let value = attributes[key] { links.append(value) } }
         if name == "tr", let unit = attributes["data-unit"] { self.unit = unit }
         if name == "td", let unit, let field = attributes["data-field"] {
@@ -46,5 +55,6 @@ public final class ReportFigures: NSObject, XMLParserDelegate {
 
     public func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         if name == "tr" { unit = nil }
+        if name == "svg" { chart = nil }
     }
 }

@@ -59,16 +59,17 @@ struct Stats: ParsableCommand {
 /// `hotlinectl report`.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a month's per-unit figures as CSV or as one self-contained HTML page for the monthly meeting."
+        abstract:
+            "Write a month's per-unit figures and its worry list as text, CSV, or one HTML page for the monthly meeting."
     )
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The month, YYYY-MM.") var month: String
-    @Option(help: "html or csv.") var format: Format = .html
+    @Option(help: "html, csv or text.") var format: Format = .html
     @Option(help: "Write here instead of standard output.") var output: String?
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case html, csv
+        case html, csv, text
     }
 
     func validate() throws { try validMonth(month) }
@@ -80,18 +81,26 @@ struct Report: ParsableCommand {
         }
         var options = global
         options.json = false
-        let reply = try Client(options: options).call(
-            "org.hotline.Dispatch.Stats",
-            ["from": .string(from), "to": .string(to)]
-        )
+        let client = Client(options: options)
+        let reply = try client.call("org.hotline.Dispatch.Stats", ["from": .string(from), "to": .string(to)])
         let report = MonthlyReport(
             month: month,
+            from: from,
+            to: to,
             units: reply["units"]?.arrayValue ?? [],
             total: reply["total"] ?? .object([:]),
+            weights: reply["weights"] ?? .null,
+            worries: try worries(client, from: from, to: to),
             unitNames: site.unitNames,
-            generatedAt: RFC3339.format(Date(), in: site.timeZone)
+            generatedAt: Date(),
+            timeZone: site.timeZone
         )
-        let text = format == .html ? report.html() : report.csv()
+        let text =
+            switch format {
+            case .html: report.html()
+            case .csv: report.csv()
+            case .text: report.text(style: output == nil ? global.text.style : Style(enabled: false))
+            }
         if let output {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
@@ -102,5 +111,30 @@ struct Report: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+    }
+
+    /// The month's worry list: tickets received in it that are overdue, or owe or are working
+    /// off a bad rating's call-back (status callback or reopened), each once, by id.
+    func worries(_ client: Client, from: String, to: String) throws -> [JSONValue] {
+        guard let start = RFC3339.parse(from), let end = RFC3339.parse(to) else { return [] }
+        var found: [String: JSONValue] = [:]
+        for filter: [String: JSONValue] in [["overdue": true], ["status": ["callback", "reopened"]]] {
+            var after: String?
+            repeat {
+                var parameters = filter
+                parameters["limit"] = 1000
+                if let after { parameters["after"] = .string(after) }
+                let page = try client.call("org.hotline.Dispatch.List", parameters)
+                for ticket in page["tickets"]?.arrayValue ?? [] {
+                    guard let id = ticket["id"]?.stringValue,
+                        let received = ticket["receivedAt"]?.stringValue.flatMap(RFC3339.parse),
+                        received >= start, received < end
+                    else { continue }
+                    found[id] = ticket
+                }
+                after = page["next"]?.stringValue
+            } while after != nil
+        }
+        return found.keys.sorted().compactMap { found[$0] }
     }
 }

@@ -144,6 +144,8 @@ struct StatsTests {
             #expect(Self.same(total[field], value), "total.\(field): \(String(describing: total[field])) ≠ \(value)")
         }
 
+        #expect(reply.parameters["weights"] == ["response": 0.30, "solved": 0.35, "satisfaction": 0.35])
+
         // A unit sees its own row only.
         let own = try daemon.call(
             "org.hotline.Dispatch.Stats",
