@@ -101,24 +101,35 @@ public struct UnitStats: Sendable, Hashable {
     }
 
     /// The counts, named as on the wire and in the store's rollup, in one order.
-    public static var counted: [(name: String, path: WritableKeyPath<UnitStats, Int>)] {
-        [
-            ("dispatched", \.dispatched), ("claimDue", \.claimDue), ("claimedOnTime", \.claimedOnTime),
-            ("replyDue", \.replyDue), ("replied", \.replied), ("repliedOnTime", \.repliedOnTime), ("rated", \.rated),
-            ("solved", \.solved), ("satisfied", \.satisfied), ("badRatings", \.badRatings),
-            ("callbacksDone", \.callbacksDone), ("rectified", \.rectified), ("overdue", \.overdue),
-            ("extended", \.extended), ("returned", \.returned),
-        ]
-    }
+    public static let counted: [(name: String, path: WritableKeyPath<UnitStats, Int> & Sendable)] = [
+        ("dispatched", \.dispatched), ("claimDue", \.claimDue), ("claimedOnTime", \.claimedOnTime),
+        ("replyDue", \.replyDue), ("replied", \.replied), ("repliedOnTime", \.repliedOnTime), ("rated", \.rated),
+        ("solved", \.solved), ("satisfied", \.satisfied), ("badRatings", \.badRatings),
+        ("callbacksDone", \.callbacksDone), ("rectified", \.rectified), ("overdue", \.overdue),
+        ("extended", \.extended), ("returned", \.returned),
+    ]
 
     /// The counts of the rollup (all but `returned`, which comes from events), in the order of ``counted``.
-    public static var rolledUp: [(name: String, path: WritableKeyPath<UnitStats, Int>)] {
-        counted.filter { $0.name != "returned" }
-    }
+    public static let rolledUp = counted.filter { $0.name != "returned" }
 
     /// Adds another row's counts, times `sign` (for the total, or to move a contribution).
+    /// Written out field by field: the sweep calls it twice per passed deadline.
     public mutating func add(_ other: UnitStats, sign: Int = 1) {
-        for (_, path) in Self.counted { self[keyPath: path] += sign * other[keyPath: path] }
+        dispatched += sign * other.dispatched
+        claimDue += sign * other.claimDue
+        claimedOnTime += sign * other.claimedOnTime
+        replyDue += sign * other.replyDue
+        replied += sign * other.replied
+        repliedOnTime += sign * other.repliedOnTime
+        rated += sign * other.rated
+        solved += sign * other.solved
+        satisfied += sign * other.satisfied
+        badRatings += sign * other.badRatings
+        callbacksDone += sign * other.callbacksDone
+        rectified += sign * other.rectified
+        overdue += sign * other.overdue
+        extended += sign * other.extended
+        returned += sign * other.returned
     }
 
     /// Rows sorted by score, highest first; rows without a score last; ties by unit id.
