@@ -14,7 +14,11 @@ struct Hotlined: AsyncParsableCommand {
         commandName: "hotlined",
         abstract:
             "The citizen service hotline daemon: 12345 calls and mailbox letters routed, tracked and called back.",
-        discussion: "Serves org.hotline.Dispatch over Varlink on a Unix socket. SIGTERM stops it gracefully.",
+        discussion: """
+            Serves org.hotline.Dispatch over Varlink on a Unix socket; SIGHUP reloads the configuration, SIGTERM \
+            stops it gracefully. The reference (the protocol, the lifecycle and deadlines, every configuration key, \
+            the journal's fields and message ids) is in /usr/share/doc/hotline (docs/ in the source).
+            """,
         version: HotlineVersion.current
     )
 
