@@ -163,7 +163,7 @@ extension TicketStore {
                     WHEN c.unitOverdue THEN 1
                     ELSE EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId
                                  AND (p.kind = 'claim' OR p.kind = 'resolve' OR p.kind = 'phase')) END,
-               CASE WHEN c.stage <> 'due' OR c.kind <> 'resolve' THEN 0
+               CASE WHEN c.stage <> 'due' OR c.kind <> 'resolve' OR c.replied = 0 THEN 0
                     WHEN c.resolveOverdue THEN 1
                     ELSE EXISTS (SELECT 1 FROM deadlinePassed p WHERE p.ticketId = c.ticketId AND p.kind = 'resolve') END
         FROM deadlineCheck c WHERE c.fireAt <= ? ORDER BY c.fireAt, c.ticketId, c.kind, c.stage LIMIT ?
