@@ -11,3 +11,11 @@ extension Date {
         self.init(timeIntervalSince1970: TimeInterval(millis) / 1000)
     }
 }
+
+extension Int64 {
+    /// The quotient rounded down (towards minus infinity).
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

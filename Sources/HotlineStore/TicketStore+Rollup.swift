@@ -19,8 +19,7 @@ extension TicketStore {
 
     /// The rollup bucket of an instant of receipt.
     static func rollupHour(of receivedAt: Date) -> Int64 {
-        let millis = receivedAt.millis
-        return millis >= 0 ? millis / rollupBucket : (millis - rollupBucket + 1) / rollupBucket
+        receivedAt.millis.floorDivided(by: rollupBucket)
     }
 
     /// Moves a ticket's contribution in `unitHour` from its old value to its new one (either
