@@ -28,6 +28,31 @@ struct DocumentationTests {
         }
     }
 
+    @Test("Every configuration key the loader accepts is in docs/configuration.md")
+    func configurationKeys() throws {
+        let reference = try String(contentsOfFile: repository + "/docs/configuration.md", encoding: .utf8)
+        let loader = try String(
+            contentsOfFile: repository + "/Sources/HotlineDaemon/ConfigurationLoader.swift",
+            encoding: .utf8
+        )
+        // The keys of every `allowed: [...]` list, and the duration keys of [sla].
+        var keys: Set<String> = []
+        for list in loader.matches(of: /allowed: \[([^\]]*)\]/) {
+            for key in String(list.1).matches(of: /"([a-z_]+)"/) { keys.insert(String(key.1)) }
+        }
+        for key in loader.matches(of: /\("([a-z_]+)", \\\.[a-zA-Z]+\)/) { keys.insert(String(key.1)) }
+        #expect(
+            keys.isSuperset(of: ["socket", "workday_start", "claim", "rating_window", "weights", "co_units"]),
+            "\(keys)"
+        )
+        for key in keys {
+            #expect(
+                reference.contains("`\(key)`") || reference.contains("[\(key)]") || reference.contains("\(key) ="),
+                "docs/configuration.md does not describe \(key)"
+            )
+        }
+    }
+
     @Test("Every message id the daemon logs is in docs/journal.md and the catalog")
     func messageIDs() throws {
         let journal = try String(contentsOfFile: repository + "/docs/journal.md", encoding: .utf8)
