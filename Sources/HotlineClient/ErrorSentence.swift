@@ -112,6 +112,7 @@ public struct ErrorSentence: Sendable, Hashable {
         case .callback: "be called back"
         case .merge: "be merged"
         case .supervise: "be supervised"
+        case .urge: "be urged"
         default: "take this"
         }
     }
@@ -136,6 +137,7 @@ public struct ErrorSentence: Sendable, Hashable {
         case .callback: "record call-backs"
         case .merge: "merge tickets"
         case .supervise: "supervise tickets"
+        case .urge: "urge units"
         default: "do this"
         }
     }

@@ -15,7 +15,7 @@ public struct MonthlyReport: Sendable {
     public static let fields = [
         "dispatched", "claimDue", "claimedOnTime", "responseRate", "replyDue", "replied", "repliedOnTime",
         "onTimeRate", "rated", "solved", "solvedRate", "satisfied", "satisfactionRate", "badRatings", "callbacksDone",
-        "callbackRate", "rectified", "overdue", "returned", "extended", "score",
+        "callbackRate", "rectified", "overdue", "returned", "extended", "urged", "score",
     ]
 
     /// How many tickets each part of the worry list shows (the rest are counted).
@@ -279,6 +279,7 @@ public struct MonthlyReport: Sendable {
         "overdue": ("超期", "有时限未按时完成"),
         "returned": ("退单", "单位退回的次数"),
         "extended": ("延期", "经批准延期"),
+        "urged": ("催办", "中心催办过的工单"),
         "score": ("得分", "已知各率的加权平均 × 100"),
     ]
 

@@ -30,6 +30,8 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     case merge
     /// Flag a ticket as supervised.
     case supervise
+    /// Urge the lead unit on (催办).
+    case urge
     /// Read the per-unit figures.
     case stats
     /// Stream notices.
@@ -48,7 +50,7 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
         .claim, .progress, .return, .requestExtension, .explainOverdue, .reply,
     ]
     /// Operations of the hotline centre's operators.
-    static let operatorWork: Set<HotlineOperation> = [.submit, .dispatch, .merge, .rate, .callback]
+    static let operatorWork: Set<HotlineOperation> = [.submit, .dispatch, .merge, .rate, .callback, .urge]
     /// Operations of supervisors on top of the operators'.
     static let supervisorWork: Set<HotlineOperation> = [.decideExtension, .supervise]
     /// Reading operations every role but `none` has (units limited to their own tickets).
@@ -58,7 +60,7 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     /// The operations that change one ticket through the lifecycle (one method each).
     public static let ticketChanges: Set<HotlineOperation> = [
         .dispatch, .claim, .progress, .return, .requestExtension, .decideExtension, .explainOverdue,
-        .reply, .rate, .callback, .merge, .supervise,
+        .reply, .rate, .callback, .merge, .supervise, .urge,
     ]
 
     /// The name of the interface method (`requestExtension` → `RequestExtension`).

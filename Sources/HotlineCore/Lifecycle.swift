@@ -26,6 +26,7 @@ public struct Lifecycle: Sendable {
         case .callback: [.callback]
         case .merge: [.pending, .dispatched, .claimed, .reopened, .replied]
         case .supervise: Set(TicketStatus.allCases).subtracting([.closed])
+        case .urge: [.dispatched, .claimed, .reopened]
         default: []
         }
     }
@@ -285,6 +286,15 @@ public struct Lifecycle: Sendable {
             kind = .supervised
             note = text
             eventUnit = ticket.unit
+
+        case .urge(let text):
+            if let text { try requireText(text, "note") }
+            next.urged += 1
+            kind = .urged
+            note = text
+            eventUnit = ticket.unit
+            // The lead unit's streams (and the centre's, which see everything); not the co-units'.
+            notices.append(Notice(at: now, kind: .urged, ticketID: ticket.id, unit: ticket.unit, coUnits: []))
         }
 
         var events = [

@@ -17,6 +17,8 @@ public struct Notice: Sendable, Hashable {
         case reopened
         /// A call-back the hotline centre owes is due soon.
         case callbackDue = "callback_due"
+        /// The hotline centre urged the lead unit on (催办).
+        case urged
     }
 
     /// When it happened.

@@ -30,6 +30,8 @@ public struct StatsFacts: Sendable, Hashable {
     public var rectified = false
     /// A supervisor approved an extension.
     public var extended = false
+    /// The hotline centre urged the unit on at least once.
+    public var urged = false
 
     /// No facts: what a ticket the sweep knows nothing else of starts from.
     public init() {}
@@ -48,6 +50,7 @@ public struct StatsFacts: Sendable, Hashable {
         calledBack = ticket.calledBack
         rectified = ticket.rectified
         extended = ticket.extended
+        urged = ticket.urged > 0
     }
 
     /// The facts once a deadline of `kind` has passed unmet: the flags the SLA clock sets on

@@ -93,6 +93,8 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var rectified: Bool
     /// Whether a supervisor ever approved an extension.
     public var extended: Bool
+    /// How many times the hotline centre urged the lead unit on (催办).
+    public var urged: Int
 
     /// Creates a ticket; everything not given starts empty.
     public init(
@@ -136,6 +138,7 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.calledBack = false
         self.rectified = false
         self.extended = false
+        self.urged = 0
     }
 
     /// Whether `unit` leads or co-handles this ticket, and so may see it.

@@ -26,6 +26,8 @@ public enum TicketCommand: Sendable, Hashable {
     case merge(into: String)
     /// Flag as supervised.
     case supervise(note: String)
+    /// The hotline centre urges the lead unit on (催办); `note` may say why.
+    case urge(note: String?)
 
     /// The operation this command is, for the role table.
     public var operation: HotlineOperation {
@@ -42,6 +44,7 @@ public enum TicketCommand: Sendable, Hashable {
         case .callback: .callback
         case .merge: .merge
         case .supervise: .supervise
+        case .urge: .urge
         }
     }
 }

@@ -32,6 +32,8 @@ public enum TicketEventKind: String, Sendable, Codable, CaseIterable, Hashable {
     case merged
     /// Flagged as supervised (督办).
     case supervised
+    /// The hotline centre urged the lead unit on (催办).
+    case urged
     /// A deadline passed unmet (written by the SLA clock).
     case overdue
     /// Closed; `note` says how.

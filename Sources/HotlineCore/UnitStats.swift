@@ -36,6 +36,8 @@ public struct UnitStats: Sendable, Hashable {
     public var returned: Int = 0
     /// Tickets whose extension was approved.
     public var extended: Int = 0
+    /// Tickets the hotline centre urged on at least once.
+    public var urged: Int = 0
 
     /// Creates an empty row for a unit.
     public init(unit: String) {
@@ -61,6 +63,7 @@ public struct UnitStats: Sendable, Hashable {
         rectified = one(facts.rectified)
         overdue = one(facts.unitOverdue)
         extended = one(facts.extended)
+        urged = one(facts.urged)
     }
 
     /// What `ticket` adds to its lead unit's counts; nil for a ticket with no lead unit.
@@ -106,7 +109,7 @@ public struct UnitStats: Sendable, Hashable {
         ("replyDue", \.replyDue), ("replied", \.replied), ("repliedOnTime", \.repliedOnTime), ("rated", \.rated),
         ("solved", \.solved), ("satisfied", \.satisfied), ("badRatings", \.badRatings),
         ("callbacksDone", \.callbacksDone), ("rectified", \.rectified), ("overdue", \.overdue),
-        ("extended", \.extended), ("returned", \.returned),
+        ("extended", \.extended), ("urged", \.urged), ("returned", \.returned),
     ]
 
     /// The counts of the rollup (all but `returned`, which comes from events), in the order of ``counted``.
@@ -129,6 +132,7 @@ public struct UnitStats: Sendable, Hashable {
         rectified += sign * other.rectified
         overdue += sign * other.overdue
         extended += sign * other.extended
+        urged += sign * other.urged
         returned += sign * other.returned
     }
 

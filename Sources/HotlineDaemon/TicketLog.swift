@@ -6,7 +6,7 @@ import Logging
 /// kinds, units, the channel and the actor's uid. Never the citizen's name or phone, never
 /// the ticket's text or a note.
 ///
-/// Levels: notice for a ticket queued for dispatch, warning for due-soon and bad ratings,
+/// Levels: notice for a ticket queued for dispatch or urged, warning for due-soon and bad ratings,
 /// error for overdue (``passed(_:logger:)``), info for every routine transition.
 public enum TicketLog {
     /// Logs one event of a ticket.
@@ -18,12 +18,13 @@ public enum TicketLog {
         if let unit = event.unit ?? ticket.unit { metadata["unit"] = "\(unit)" }
         let level: Logger.Level
         switch event.kind {
-        case .queued: level = .notice
+        case .queued, .urged: level = .notice
         case .rated where ticket.status == .callback: level = .warning
         default: level = .info
         }
         switch event.kind {
         case .queued: metadata[MessageID.metadataKey] = "\(MessageID.ticketPending.rawValue)"
+        case .urged: metadata[MessageID.metadataKey] = "\(MessageID.urged.rawValue)"
         case .rated where ticket.status == .callback:
             metadata[MessageID.metadataKey] = "\(MessageID.badRating.rawValue)"
         default: break

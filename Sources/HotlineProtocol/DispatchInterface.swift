@@ -93,6 +93,8 @@ public enum DispatchInterface {
           overdue: bool,
           # Flagged as supervised (督办).
           supervised: bool,
+          # How many times the hotline centre urged the lead unit on (催办).
+          urged: int,
           # An approved long-term ticket: phase reports instead of a final due time.
           longTerm: bool,
           # When the next phase report of a long-term ticket is due.
@@ -123,7 +125,7 @@ public enum DispatchInterface {
           at: string,
           # What happened: submitted, queued, dispatched, claimed, progress, returned,
           # extension_requested, extension_approved, extension_refused, overdue_explained,
-          # replied, rated, callback, reopened, merged, supervised, overdue, closed.
+          # replied, rated, callback, reopened, merged, supervised, urged, overdue, closed.
           kind: string,
           # The uid of the caller who caused it.
           actorUid: int,
@@ -136,7 +138,7 @@ public enum DispatchInterface {
         )
 
         # What a notice is about.
-        type NoticeKind (dispatched, due_soon, overdue, bad_rating, reopened, callback_due)
+        type NoticeKind (dispatched, due_soon, overdue, bad_rating, reopened, callback_due, urged)
 
         # Something to act on now, streamed by Watch.
         type Notice (
@@ -198,6 +200,8 @@ public enum DispatchInterface {
           returned: int,
           # Tickets whose extension was approved.
           extended: int,
+          # Tickets the hotline centre urged on at least once.
+          urged: int,
           # 100 x the weighted mean of responseRate, solvedRate and satisfactionRate over
           # those that are not null (the others' weights left out); null when all three are.
           score: ?float
@@ -290,6 +294,10 @@ public enum DispatchInterface {
 
         # Flags a ticket as supervised (督办).
         method Supervise(id: string, note: string) -> (ticket: Ticket)
+
+        # Urges the lead unit on (催办): a dispatched, claimed or reopened ticket; the lead
+        # unit's Watch streams get an urged notice.
+        method Urge(id: string, note: ?string) -> (ticket: Ticket)
 
         # The per-unit figures for tickets received in [from, to), ranked by score (units
         # without a score last, by id); a unit caller gets its own row only. weights are

@@ -124,6 +124,9 @@ public enum Requests {
         case "Supervise":
             let r = try reader(["note"])
             return (try ticketID(r), .supervise(note: try r.string("note", maxLength: text)))
+        case "Urge":
+            let r = try reader(["note"])
+            return (try ticketID(r), .urge(note: try r.optionalString("note", maxLength: text)))
         default:
             return nil
         }

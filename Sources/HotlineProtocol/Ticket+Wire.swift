@@ -33,6 +33,7 @@ extension Ticket {
             "callbackBy": time(callbackBy),
             "overdue": .bool(overdue),
             "supervised": .bool(supervised),
+            "urged": .int(Int64(urged)),
             "longTerm": .bool(longTerm),
             "phaseDueBy": time(phaseDueBy),
             "extensionPending": .bool(extensionPending),

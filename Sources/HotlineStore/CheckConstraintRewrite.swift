@@ -31,6 +31,23 @@ enum CheckConstraintRewrite {
     /// schema version so every connection reloads it, and checks that SQLite reads the new
     /// definitions back.
     static func apply(to tables: [String], _ db: Database) throws {
+        try rewrite(tables, db, with: expandingINLists)
+    }
+
+    /// `sql` with the chain of equalities that lists `column`'s values (as
+    /// ``expandingINLists(_:)`` writes it) replaced by one listing `values`: a new enum case
+    /// widens the CHECK of a table made by an earlier release. Unchanged when no chain is found.
+    static func widening(_ sql: String, column: String, to values: [String]) -> String {
+        let chain = try! Regex("\\(\(column) = '[^']*'(?: OR \(column) = '[^']*')*\\)")
+        let wanted = "(" + values.map { "\(column) = '\($0)'" }.joined(separator: " OR ") + ")"
+        guard let match = sql.firstMatch(of: chain) else { return sql }
+        return sql.replacingCharacters(in: match.range, with: wanted)
+    }
+
+    /// Replaces the definitions of `tables` with `transform` of them, inside the caller's
+    /// transaction; bumps the schema version so every connection reloads it, and checks that
+    /// SQLite reads the new definitions back. `transform` must keep every stored row valid.
+    static func rewrite(_ tables: [String], _ db: Database, with transform: (String) -> String) throws {
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
         try db.execute(sql: "PRAGMA writable_schema = ON")
         for table in tables {
@@ -43,7 +60,7 @@ enum CheckConstraintRewrite {
             else { continue }
             try db.execute(
                 sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
-                arguments: [expandingINLists(sql), table]
+                arguments: [transform(sql), table]
             )
         }
         try db.execute(sql: "PRAGMA schema_version = \(version + 1)")

@@ -33,8 +33,15 @@ enum Schema {
         // deadline, replied or past the due time), so the rollup gains those two counts and
         // the ticket the fact behind the first; the rollup moves to hours of UTC, so that a
         // period not aligned to days scans at most two partial hours.
+        // The same release counts urging (催办): the times a ticket was urged, the rollup's
+        // count of urged tickets, and the event kind, which an earlier release's CHECK lacks.
+        // The rollup is rebuilt by the current code, so this must stay the last migration that
+        // changes a column the rollup or the ticket row reads; a later one rebuilds it again.
         migrator.registerMigration("v6-stats-by-known-outcome") { db in
             try db.execute(sql: v6)
+            try CheckConstraintRewrite.rewrite(["event"], db) { sql in
+                CheckConstraintRewrite.widening(sql, column: "kind", to: TicketEventKind.allCases.map(\.rawValue))
+            }
             try TicketStore.rebuildRollup(db)
         }
         return migrator
@@ -240,9 +247,11 @@ enum Schema {
 
     /// `claimOverdue` holds for the tickets whose current dispatch has an `overdue` event of
     /// its claim deadline (an unfolded passing stands for it until folded, as for the other
-    /// flags). `unitHour` replaces `unitDay`; the migration fills it from every ticket.
+    /// flags). `urged` counts the times a ticket was urged (none before this release).
+    /// `unitHour` replaces `unitDay`; the migration fills it from every ticket.
     private static let v6 = """
         ALTER TABLE ticket ADD COLUMN claimOverdue INTEGER NOT NULL DEFAULT 0 CHECK (claimOverdue = 0 OR claimOverdue = 1);
+        ALTER TABLE ticket ADD COLUMN urged INTEGER NOT NULL DEFAULT 0 CHECK (urged >= 0);
         UPDATE ticket SET claimOverdue = 1
         WHERE claimedAt IS NULL AND claimBy IS NOT NULL AND unit IS NOT NULL AND dispatchedAt IS NOT NULL
           AND EXISTS (SELECT 1 FROM event e WHERE e.ticketId = ticket.id AND e.kind = 'overdue' AND e.note = 'claim'
@@ -268,6 +277,7 @@ enum Schema {
             rectified     INTEGER NOT NULL DEFAULT 0,
             overdue       INTEGER NOT NULL DEFAULT 0,
             extended      INTEGER NOT NULL DEFAULT 0,
+            urged         INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (hour, unit)
         ) WITHOUT ROWID;
         """

@@ -11,7 +11,7 @@ extension Ticket {
         "claimedAt", "claimBy", "dueBy", "repliedAt", "ratingBy", "callbackBy", "overdue", "supervised",
         "longTerm", "phaseDueBy", "extensionPending", "extensionUntil", "extensionLongTerm", "rating", "solved",
         "callbackAttempts", "duplicateOf", "closedAs", "closedAt", "reopenedAt", "ratedAt", "phaseStartedAt",
-        "unitOverdue", "resolveOverdue", "badRated", "calledBack", "rectified", "extended", "claimOverdue",
+        "unitOverdue", "resolveOverdue", "badRated", "calledBack", "rectified", "extended", "claimOverdue", "urged",
     ]
 
     /// The column list every ticket query selects, qualified with `alias` when given.
@@ -104,6 +104,7 @@ extension Ticket {
         rectified = next()
         extended = next()
         claimOverdue = next()
+        urged = next()
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
@@ -157,7 +158,7 @@ extension Ticket {
             callbackAttempts.databaseValue,
             value(duplicateOf), value(closedAs?.rawValue), value(closedAt), value(reopenedAt), value(ratedAt),
             value(phaseStartedAt), value(unitOverdue), value(resolveOverdue), value(badRated), value(calledBack),
-            value(rectified), value(extended), value(claimOverdue),
+            value(rectified), value(extended), value(claimOverdue), urged.databaseValue,
         ]
     }
 }

@@ -60,7 +60,7 @@ extension TicketStore {
                t.repliedAt IS NOT NULL,
                t.resolveOverdue OR \(unfoldedPassing(of: "t", kinds: .resolve)),
                t.unitOverdue OR \(unfoldedPassing(of: "t", kinds: .units)),
-               t.rating, t.solved = 1, t.badRated, t.calledBack, t.rectified, t.extended
+               t.rating, t.solved = 1, t.badRated, t.calledBack, t.rectified, t.extended, t.urged > 0
         FROM ticket t
         """
 
@@ -100,6 +100,7 @@ extension TicketStore {
             facts.calledBack = flag(11)
             facts.rectified = flag(12)
             facts.extended = flag(13)
+            facts.urged = flag(14)
             try body(unit, Date(millis: sqlite3_column_int64(row, 1)), facts)
         }
     }

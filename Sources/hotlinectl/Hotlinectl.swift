@@ -46,6 +46,7 @@ struct Hotlinectl: ParsableCommand {
         subcommands: [
             Submit.self, Show.self, List.self, Dispatch.self, Claim.self, Progress.self, Return.self, Extend.self,
             DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,
+            Urge.self,
             Stats.self, Report.self, Watch.self, Status.self, Info.self, Call.self,
         ]
     )

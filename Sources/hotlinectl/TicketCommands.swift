@@ -167,3 +167,16 @@ struct Supervise: ParsableCommand {
     @Option(help: "The instruction; - reads standard input.") var note: String
     func run() throws { try change(global, "Supervise", id, ["note": .string(textArgument(note))]) }
 }
+
+/// `hotlinectl urge`.
+struct Urge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Urge the lead unit on (催办): the citizen called again, or it is taking too long (operators)."
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The ticket id.") var id: String
+    @Option(help: "Why, for the unit; - reads standard input.") var note: String?
+    func run() throws {
+        try change(global, "Urge", id, note.map { ["note": .string(textArgument($0))] } ?? [:])
+    }
+}

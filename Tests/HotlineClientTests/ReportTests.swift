@@ -14,7 +14,7 @@ struct ReportTests {
             "onTimeRate": 1.0, "rated": 2, "solved": 2, "solvedRate": 1.0, "satisfied": 2, "satisfactionRate": 1.0,
             "badRatings": 0,
             "callbacksDone": 0, "callbackRate": .null, "rectified": 0, "overdue": 0, "returned": 0, "extended": 0,
-            "score": 100.0,
+            "urged": 0, "score": 100.0,
         ],
         [
             "unit": "housing", "dispatched": 12, "claimDue": 12, "claimedOnTime": 9, "responseRate": 0.75,
@@ -23,13 +23,13 @@ struct ReportTests {
             "repliedOnTime": 5,
             "onTimeRate": 0.5, "rated": 6, "solved": 4, "solvedRate": 0.6667, "satisfied": 3, "satisfactionRate": 0.5,
             "badRatings": 3, "callbacksDone": 2, "callbackRate": 0.6667, "rectified": 1, "overdue": 4, "returned": 1,
-            "extended": 2, "score": 63.33,
+            "extended": 2, "urged": 3, "score": 63.33,
         ],
         [
             "unit": "urban", "dispatched": 2, "claimDue": 0, "claimedOnTime": 0, "responseRate": .null, "replyDue": 0,
             "replied": 0, "repliedOnTime": 0, "onTimeRate": .null, "rated": 0, "solved": 0, "solvedRate": .null,
             "satisfied": 0, "satisfactionRate": .null, "badRatings": 0, "callbacksDone": 0, "callbackRate": .null,
-            "rectified": 0, "overdue": 0, "returned": 0, "extended": 0, "score": .null,
+            "rectified": 0, "overdue": 0, "returned": 0, "extended": 0, "urged": 0, "score": .null,
         ],
     ]
     static let total: JSONValue = [
@@ -37,7 +37,7 @@ struct ReportTests {
         "replied": 14, "repliedOnTime": 9, "onTimeRate": 0.6429, "rated": 8, "solved": 6,
         "solvedRate": 0.75, "satisfied": 5, "satisfactionRate": 0.625, "badRatings": 3,
         "callbacksDone": 2, "callbackRate": 0.6667, "rectified": 1, "overdue": 4, "returned": 1,
-        "extended": 2, "score": 72.5,
+        "extended": 2, "urged": 3, "score": 72.5,
     ]
     static let worries: [JSONValue] = [
         [
@@ -109,7 +109,7 @@ struct ReportTests {
     func csv() {
         let lines = report.csv().components(separatedBy: "\r\n")
         #expect(lines[0] == "rank,unit,name," + MonthlyReport.fields.joined(separator: ","))
-        #expect(lines[1].hasPrefix("1,gas,,4,4,4,1,4,4,4,1,2,2,1,2,1,0,0,,0,0,0,0,100"))
+        #expect(lines[1].hasPrefix("1,gas,,4,4,4,1,4,4,4,1,2,2,1,2,1,0,0,,0,0,0,0,0,100"))
         #expect(lines[2].hasPrefix("2,housing,住房和城乡建设局 <R&D>,12,12,9,0.75,"))
         #expect(lines[3].hasPrefix(",urban,,2,0,0,,0,0,0,,"))
         #expect(lines[4].hasPrefix(",total,,18,16,13,0.8125,"))

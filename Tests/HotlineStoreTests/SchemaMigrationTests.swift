@@ -200,6 +200,72 @@ struct KnownOutcomeMigrationTests {
     }
 }
 
+@Suite("Schema migrations: urging")
+struct UrgingMigrationTests {
+    @Test("An earlier release's event table, whose CHECK lacks 'urged', accepts urged events after the migration")
+    func eventKindWidened() async throws {
+        let earlier = try await EarlierDatabase(
+            upTo: "v5-deadline-checks-in-time-order",
+            rows: """
+                INSERT INTO ticket (id, channel, submissionId, status, priority, content, receivedAt, unit, coUnits,
+                                    dispatchedAt, claimBy, dueBy)
+                VALUES ('20260921-0001', 'hotline', 'call-1', 'dispatched', 'normal', '停水', \(noon.millis), 'water', '[]',
+                        \(noon.millis), \(noon.millis + 7_200_000), \(noon.millis + 864_000_000));
+                """
+        )
+        // The kinds an earlier release knew: all but urged.
+        let queue = try DatabaseQueue(path: earlier.path)
+        let known = TicketEventKind.allCases.filter { $0 != .urged }.map(\.rawValue)
+        try await queue.write { db in
+            try CheckConstraintRewrite.rewrite(["event"], db) {
+                CheckConstraintRewrite.widening($0, column: "kind", to: known)
+            }
+        }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 1, 'urged', 0, 'operator')"
+                )
+            }
+        }
+
+        let store = try TicketStore(path: earlier.path)
+        let f = try StoreFixture()
+        let operatorCaller = Caller(credentials: PeerCredentials(uid: 1001, gid: 1001), role: .operator)
+        let transition = try await store.apply(
+            .urge(note: "再次来电"),
+            to: "20260921-0001",
+            lifecycle: f.lifecycle,
+            by: operatorCaller,
+            at: noon.addingTimeInterval(60)
+        )
+        #expect(transition.ticket.urged == 1 && transition.events.map(\.kind) == [.urged])
+        let (ticket, history) = try await store.ticket("20260921-0001", visibleTo: admin)
+        #expect(ticket.urged == 1 && history.last?.kind == .urged)
+        #expect(try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
+        // Every other rule of the table still holds.
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO event (ticketId, at, kind, actorUid, role) VALUES ('20260921-0001', 2, 'bogus', 0, 'operator')"
+                )
+            }
+        }
+    }
+
+    @Test("Widening replaces the chain of the named column only")
+    func widening() {
+        let sql = "kind TEXT CHECK ((kind = 'a' OR kind = 'b')), role TEXT CHECK ((role = 'a'))"
+        #expect(
+            CheckConstraintRewrite.widening(sql, column: "kind", to: ["a", "b", "c"])
+                == "kind TEXT CHECK ((kind = 'a' OR kind = 'b' OR kind = 'c')), role TEXT CHECK ((role = 'a'))"
+        )
+        #expect(CheckConstraintRewrite.widening("x TEXT", column: "kind", to: ["a"]) == "x TEXT")
+    }
+}
+
 /// A database file in a fresh temporary folder as an earlier release left it: migrated up to
 /// `migration` only, holding `rows`. The folder goes with the value.
 final class EarlierDatabase {
