@@ -45,6 +45,9 @@ public struct ErrorSentence: Sendable, Hashable {
                 "this submission id was already used for ticket \(text("id")) with \(field); "
                 + "give a new --submission-id for a new request (the same content repeats the old one)"
             status = ExitStatus.conflict
+        case "NoSuchEntry":
+            self.text = "no knowledge-base entry \(text("id")) is in force; cite only entries in force"
+            status = ExitStatus.notFound
         case "PermissionDenied":
             self.text =
                 "permission denied: uid \(uid) may not \(HotlineOperation(method: member).map(Self.verb) ?? member); "
@@ -113,6 +116,7 @@ public struct ErrorSentence: Sendable, Hashable {
         case .merge: "be merged"
         case .supervise: "be supervised"
         case .urge: "be urged"
+        case .answer: "be answered by the centre"
         default: "take this"
         }
     }
@@ -138,6 +142,7 @@ public struct ErrorSentence: Sendable, Hashable {
         case .merge: "merge tickets"
         case .supervise: "supervise tickets"
         case .urge: "urge units"
+        case .answer: "answer tickets"
         default: "do this"
         }
     }

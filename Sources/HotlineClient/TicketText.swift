@@ -110,6 +110,13 @@ public struct TicketText: Sendable {
             }
             lines.append((label, text))
         }
+        if let result = value("result") {
+            let by = value("answeredBy") == "centre" ? "answer (centre)" : "reply (unit)"
+            lines.append((by, result))
+        }
+        if let knowledge = ticket["knowledge"]?.arrayValue, !knowledge.isEmpty {
+            lines.append(("knowledge", knowledge.compactMap(\.stringValue).joined(separator: ", ")))
+        }
         if let rating = value("rating") {
             lines.append(
                 (

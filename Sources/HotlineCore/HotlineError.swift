@@ -10,6 +10,8 @@ public enum HotlineError: Error, Sendable, Hashable {
     /// The idempotency key was used before with different content (`field` names the first
     /// parameter that differs, e.g. `location.district`). Use a new submissionId.
     case submissionConflict(id: String, field: String)
+    /// No knowledge-base entry with this id is in force. Cite entries in force only.
+    case noSuchEntry(id: String)
     /// The caller's role may not call this method. Ask for the right group membership.
     case permissionDenied
     /// A parameter is missing, of the wrong type, out of range or an unknown enum value.
@@ -25,6 +27,7 @@ extension HotlineError: CustomStringConvertible {
         case .invalidTransition(let id, let status): "ticket \(id) is \(status.rawValue); this method does not apply"
         case .submissionConflict(let id, let field):
             "the submission id was already used for ticket \(id) with a different \(field)"
+        case .noSuchEntry(let id): "no knowledge-base entry \(id) is in force"
         case .permissionDenied: "permission denied"
         case .invalidParameter(let parameter, let reason): "invalid parameter \(parameter): \(reason)"
         }

@@ -32,6 +32,8 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     case supervise
     /// Urge the lead unit on (催办).
     case urge
+    /// Answer a pending ticket at the centre (直接答复).
+    case answer
     /// Read the per-unit figures.
     case stats
     /// Stream notices.
@@ -50,7 +52,7 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
         .claim, .progress, .return, .requestExtension, .explainOverdue, .reply,
     ]
     /// Operations of the hotline centre's operators.
-    static let operatorWork: Set<HotlineOperation> = [.submit, .dispatch, .merge, .rate, .callback, .urge]
+    static let operatorWork: Set<HotlineOperation> = [.submit, .answer, .dispatch, .merge, .rate, .callback, .urge]
     /// Operations of supervisors on top of the operators'.
     static let supervisorWork: Set<HotlineOperation> = [.decideExtension, .supervise]
     /// Reading operations every role but `none` has (units limited to their own tickets).
@@ -60,7 +62,7 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     /// The operations that change one ticket through the lifecycle (one method each).
     public static let ticketChanges: Set<HotlineOperation> = [
         .dispatch, .claim, .progress, .return, .requestExtension, .decideExtension, .explainOverdue,
-        .reply, .rate, .callback, .merge, .supervise, .urge,
+        .reply, .rate, .callback, .merge, .supervise, .urge, .answer,
     ]
 
     /// The name of the interface method (`requestExtension` → `RequestExtension`).

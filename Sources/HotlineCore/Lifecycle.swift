@@ -27,6 +27,7 @@ public struct Lifecycle: Sendable {
         case .merge: [.pending, .dispatched, .claimed, .reopened, .replied]
         case .supervise: Set(TicketStatus.allCases).subtracting([.closed])
         case .urge: [.dispatched, .claimed, .reopened]
+        case .answer: [.pending]
         default: []
         }
     }
@@ -34,7 +35,8 @@ public struct Lifecycle: Sendable {
     // MARK: Submit
 
     /// Creates the ticket for a new submission and routes it: the first matching route
-    /// dispatches it straight to its unit; otherwise it waits as `pending`.
+    /// dispatches it straight to its unit; otherwise it waits as `pending`. With an answer
+    /// the centre gave on the call, no route is tried: the ticket is created `replied`.
     public func submit(_ submission: Submission, id: String, by caller: Caller, at now: Date) -> Transition {
         var ticket = Ticket(
             id: id,
@@ -59,6 +61,13 @@ public struct Lifecycle: Sendable {
                 note: submission.channel.rawValue
             )
         ]
+        if let answer = submission.answer {
+            answerAtCentre(&ticket, answer, knowledge: submission.knowledge, at: now)
+            events.append(
+                TicketEvent(at: now, kind: .answered, actorUid: caller.uid, role: caller.role.kind, note: answer)
+            )
+            return Transition(ticket: ticket, events: events)
+        }
         if let route = configuration.router.route(for: ticket) {
             dispatch(&ticket, to: route.unit, coUnits: route.coUnits, route: route, at: now)
             events.append(
@@ -215,6 +224,8 @@ public struct Lifecycle: Sendable {
             next.extensionUntil = nil
             next.extensionLongTerm = false
             next.phaseDueBy = nil
+            next.answeredBy = .unit
+            next.result = result
             kind = .replied
             note = result
 
@@ -239,16 +250,36 @@ public struct Lifecycle: Sendable {
             note = "\(rating.rawValue), " + (solved ? "solved" : "not solved") + (comment.map { ": \($0)" } ?? "")
             eventUnit = ticket.unit
 
-        case .callback(let outcome, let text):
+        case .callback(let outcome, let text, let unit):
             try requireText(text, "note")
+            if let unit, outcome != .rectify || (ticket.unit != nil && unit != ticket.unit) {
+                throw .invalidParameter(
+                    parameter: "unit",
+                    reason: ticket.unit.map { "the ticket is the unit \($0)'s; leave unit out" }
+                        ?? "only a rectify call-back sends the ticket to a unit"
+                )
+            }
             switch outcome {
             case .rectify:
+                if ticket.unit == nil {
+                    // A centre-answered ticket goes to a unit for the first time.
+                    guard let unit else {
+                        throw .invalidParameter(
+                            parameter: "unit",
+                            reason: "the centre answered it: name the unit to rectify"
+                        )
+                    }
+                    try checkUnits(lead: unit, coUnits: [])
+                    next.unit = unit
+                    next.coUnits = []
+                    next.dispatchedAt = now
+                }
                 next.status = .reopened
                 next.calledBack = true
                 next.rectified = true
                 next.reopenedAt = now
                 notices.append(
-                    Notice(at: now, kind: .reopened, ticketID: ticket.id, unit: ticket.unit, coUnits: ticket.coUnits)
+                    Notice(at: now, kind: .reopened, ticketID: ticket.id, unit: next.unit, coUnits: next.coUnits)
                 )
                 next.callbackBy = nil
                 next.dueBy = configuration.calendar.deadline(after: now, adding: configuration.sla.rectify)
@@ -268,7 +299,7 @@ public struct Lifecycle: Sendable {
             }
             kind = .callback
             note = "\(outcome.rawValue): \(text)"
-            eventUnit = ticket.unit
+            eventUnit = next.unit
 
         case .merge(let into):
             guard into != ticket.id else {
@@ -286,6 +317,12 @@ public struct Lifecycle: Sendable {
             kind = .supervised
             note = text
             eventUnit = ticket.unit
+
+        case .answer(let text, let knowledge):
+            try requireText(text, "answer")
+            answerAtCentre(&next, text, knowledge: knowledge, at: now)
+            kind = .answered
+            note = text
 
         case .urge(let text):
             if let text { try requireText(text, "note") }
@@ -313,6 +350,20 @@ public struct Lifecycle: Sendable {
             )
         }
         return Transition(ticket: next, events: events, notices: notices)
+    }
+
+    // MARK: Direct answers
+
+    /// The centre answers `ticket` itself: replied, answered by the centre, the rating window
+    /// running as after a unit's reply.
+    func answerAtCentre(_ ticket: inout Ticket, _ answer: String, knowledge: [String], at now: Date) {
+        ticket.status = .replied
+        ticket.answeredBy = .centre
+        ticket.centreAnswered = true
+        ticket.result = answer
+        ticket.knowledge = knowledge
+        ticket.repliedAt = now
+        ticket.ratingBy = configuration.calendar.deadline(after: now, adding: configuration.sla.ratingWindow)
     }
 
     // MARK: Deadlines

@@ -41,7 +41,8 @@ public struct StatsFacts: Sendable, Hashable {
         claimed = ticket.claimedAt != nil
         if let claimedAt = ticket.claimedAt, let claimBy = ticket.claimBy { claimedOnTime = claimedAt <= claimBy }
         claimOverdue = ticket.claimOverdue
-        replied = ticket.repliedAt != nil
+        // A unit's reply, not the centre's answer of a ticket the unit only got afterwards.
+        replied = ticket.repliedAt != nil && ticket.answeredBy != .centre
         resolveOverdue = ticket.resolveOverdue
         unitOverdue = ticket.unitOverdue
         rating = ticket.rating

@@ -22,6 +22,10 @@ public struct Submission: Sendable, Hashable {
     public var receivedAt: Date?
     /// An explicit resolve deadline.
     public var deadline: Date?
+    /// The centre's answer on the call (直接答复): the ticket is created replied, not routed.
+    public var answer: String?
+    /// The knowledge-base entries that answer relied on.
+    public var knowledge: [String]
 
     /// Creates a submission.
     public init(
@@ -34,7 +38,9 @@ public struct Submission: Sendable, Hashable {
         citizen: Citizen = Citizen(),
         location: Location = Location(),
         receivedAt: Date? = nil,
-        deadline: Date? = nil
+        deadline: Date? = nil,
+        answer: String? = nil,
+        knowledge: [String] = []
     ) {
         self.channel = channel
         self.submissionId = submissionId
@@ -46,6 +52,8 @@ public struct Submission: Sendable, Hashable {
         self.location = location
         self.receivedAt = receivedAt
         self.deadline = deadline
+        self.answer = answer
+        self.knowledge = knowledge
     }
 
     /// Whether `ticket` was created from this same submission (the idempotency check).
@@ -66,6 +74,7 @@ public struct Submission: Sendable, Hashable {
             ("location.address", ticket.location.address == location.address),
             ("deadline", ticket.deadline == deadline),
             ("receivedAt", receivedAt.map { $0 == ticket.receivedAt } ?? true),
+            ("answer", answer == nil || (ticket.centreAnswered && ticket.result == answer)),
         ]
         return fields.first { !$0.1 }?.0
     }

@@ -95,6 +95,14 @@ public struct Ticket: Sendable, Codable, Hashable {
     public var extended: Bool
     /// How many times the hotline centre urged the lead unit on (催办).
     public var urged: Int
+    /// Who gave the latest answer; nil before one.
+    public var answeredBy: AnsweredBy?
+    /// The latest answer or reply; nil before one. Never logged.
+    public var result: String?
+    /// The knowledge-base entries the centre's answer relied on.
+    public var knowledge: [String]
+    /// Whether the hotline centre ever answered it itself (the direct-answer figures).
+    public var centreAnswered: Bool
 
     /// Creates a ticket; everything not given starts empty.
     public init(
@@ -139,6 +147,8 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.rectified = false
         self.extended = false
         self.urged = 0
+        self.knowledge = []
+        self.centreAnswered = false
     }
 
     /// Whether `unit` leads or co-handles this ticket, and so may see it.

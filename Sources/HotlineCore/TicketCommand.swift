@@ -21,11 +21,13 @@ public enum TicketCommand: Sendable, Hashable {
     /// The citizen's rating.
     case rate(rating: Rating, solved: Bool, comment: String?)
     /// The call-back after a bad rating.
-    case callback(outcome: CallbackOutcome, note: String)
+    case callback(outcome: CallbackOutcome, note: String, unit: String? = nil)
     /// Close as a duplicate of another ticket.
     case merge(into: String)
     /// Flag as supervised.
     case supervise(note: String)
+    /// The hotline centre answers a pending ticket itself (直接答复), citing `knowledge`.
+    case answer(text: String, knowledge: [String])
     /// The hotline centre urges the lead unit on (催办); `note` may say why.
     case urge(note: String?)
 
@@ -45,6 +47,7 @@ public enum TicketCommand: Sendable, Hashable {
         case .merge: .merge
         case .supervise: .supervise
         case .urge: .urge
+        case .answer: .answer
         }
     }
 }

@@ -34,6 +34,8 @@ public enum TicketEventKind: String, Sendable, Codable, CaseIterable, Hashable {
     case supervised
     /// The hotline centre urged the lead unit on (催办).
     case urged
+    /// The hotline centre answered the ticket itself (直接答复).
+    case answered
     /// A deadline passed unmet (written by the SLA clock).
     case overdue
     /// Closed; `note` says how.

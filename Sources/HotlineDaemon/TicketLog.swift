@@ -25,6 +25,7 @@ public enum TicketLog {
         switch event.kind {
         case .queued: metadata[MessageID.metadataKey] = "\(MessageID.ticketPending.rawValue)"
         case .urged: metadata[MessageID.metadataKey] = "\(MessageID.urged.rawValue)"
+        case .answered: metadata[MessageID.metadataKey] = "\(MessageID.answered.rawValue)"
         case .rated where ticket.status == .callback:
             metadata[MessageID.metadataKey] = "\(MessageID.badRating.rawValue)"
         default: break

@@ -95,6 +95,12 @@ public enum DispatchInterface {
           supervised: bool,
           # How many times the hotline centre urged the lead unit on (催办).
           urged: int,
+          # Who gave the latest answer: centre or unit; null before one.
+          answeredBy: ?string,
+          # The latest answer or reply; null before one.
+          result: ?string,
+          # The knowledge-base entries the centre's answer relied on.
+          knowledge: []string,
           # An approved long-term ticket: phase reports instead of a final due time.
           longTerm: bool,
           # When the next phase report of a long-term ticket is due.
@@ -125,7 +131,7 @@ public enum DispatchInterface {
           at: string,
           # What happened: submitted, queued, dispatched, claimed, progress, returned,
           # extension_requested, extension_approved, extension_refused, overdue_explained,
-          # replied, rated, callback, reopened, merged, supervised, urged, overdue, closed.
+          # replied, answered, rated, callback, reopened, merged, supervised, urged, overdue, closed.
           kind: string,
           # The uid of the caller who caused it.
           actorUid: int,
@@ -232,7 +238,9 @@ public enum DispatchInterface {
 
         # Creates a ticket and routes it; repeating (channel, submissionId) returns the first
         # ticket with created: false. possibleDuplicates lists open tickets with the same
-        # phone and category from the last 30 days.
+        # phone and category from the last 30 days. With answer, the centre answered on the
+        # call (直接答复): the ticket is created replied, answered by the centre, not routed;
+        # knowledge names the knowledge-base entries the answer relied on.
         method Submit(
           channel: Channel,
           submissionId: string,
@@ -243,7 +251,9 @@ public enum DispatchInterface {
           citizen: ?CitizenInput,
           location: ?LocationInput,
           receivedAt: ?string,
-          deadline: ?string
+          deadline: ?string,
+          answer: ?string,
+          knowledge: ?[]string
         ) -> (ticket: Ticket, created: bool, possibleDuplicates: []string)
 
         # One ticket and its history.
@@ -286,8 +296,13 @@ public enum DispatchInterface {
         # Records the citizen's rating; a bad rating sends the ticket to callback.
         method Rate(id: string, rating: Rating, solved: bool, comment: ?string) -> (ticket: Ticket)
 
-        # Records the call-back after a bad rating.
-        method Callback(id: string, outcome: CallbackOutcome, note: string) -> (ticket: Ticket)
+        # Records the call-back after a bad rating. A rectify call-back of a ticket the
+        # centre answered names the unit that is to rectify it.
+        method Callback(id: string, outcome: CallbackOutcome, note: string, unit: ?string) -> (ticket: Ticket)
+
+        # The centre answers a pending ticket itself (直接答复): it becomes replied, answered
+        # by the centre, and is rated like any reply. knowledge names the entries relied on.
+        method Answer(id: string, answer: string, knowledge: ?[]string) -> (ticket: Ticket)
 
         # Closes a ticket as a duplicate of another.
         method Merge(id: string, into: string) -> (ticket: Ticket)
@@ -320,6 +335,9 @@ public enum DispatchInterface {
 
         # No ticket with this id (or not one the calling unit may see). Check the id.
         error NoSuchTicket (id: string)
+
+        # No knowledge-base entry with this id is in force. Cite only entries in force.
+        error NoSuchEntry (id: string)
 
         # No unit with this id is configured. Use an id from the configuration.
         error NoSuchUnit (unit: string)

@@ -22,6 +22,8 @@ extension HotlineError {
                 parameters: ["id": .string(id), "field": .string(field)],
                 reason: description
             )
+        case .noSuchEntry(let id):
+            return VarlinkError(name: prefix + "NoSuchEntry", parameters: ["id": .string(id)], reason: description)
         case .permissionDenied:
             return .permissionDenied
         case .invalidParameter(let parameter, let reason):

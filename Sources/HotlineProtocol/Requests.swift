@@ -22,9 +22,13 @@ public enum Requests {
             parameters,
             allowed: [
                 "channel", "submissionId", "content", "title", "category", "priority", "citizen", "location",
-                "receivedAt", "deadline",
+                "receivedAt", "deadline", "answer", "knowledge",
             ]
         )
+        let answer = try r.optionalString("answer", maxLength: maximumTextLength)
+        if let answer, answer.allSatisfy(\.isWhitespace) {
+            throw .invalidParameter("answer", reason: "must not be empty")
+        }
         let citizen = try r.optionalObject("citizen", allowed: ["name", "phone"])
         let location = try r.optionalObject("location", allowed: ["district", "address"])
         let phone = try citizen?.optionalString("phone", maxLength: 32)
@@ -44,8 +48,13 @@ public enum Requests {
                 address: try location?.optionalString("address", maxLength: 1000)
             ),
             receivedAt: try r.optionalDate("receivedAt"),
-            deadline: try r.optionalDate("deadline")
+            deadline: try r.optionalDate("deadline"),
+            answer: answer,
+            knowledge: try r.optionalStrings("knowledge") ?? []
         )
+        if answer == nil, !submission.knowledge.isEmpty {
+            throw .invalidParameter("knowledge", reason: "cites the entries of an answer; give answer too")
+        }
         if let deadline = submission.deadline, let received = submission.receivedAt, deadline <= received {
             throw .invalidParameter("deadline", reason: "must be later than receivedAt")
         }
@@ -113,10 +122,23 @@ public enum Requests {
                 )
             )
         case "Callback":
-            let r = try reader(["outcome", "note"])
+            let r = try reader(["outcome", "note", "unit"])
             return (
                 try ticketID(r),
-                .callback(outcome: try r.enumValue("outcome"), note: try r.string("note", maxLength: text))
+                .callback(
+                    outcome: try r.enumValue("outcome"),
+                    note: try r.string("note", maxLength: text),
+                    unit: try r.optionalString("unit", maxLength: maximumFieldLength)
+                )
+            )
+        case "Answer":
+            let r = try reader(["answer", "knowledge"])
+            return (
+                try ticketID(r),
+                .answer(
+                    text: try r.string("answer", maxLength: text),
+                    knowledge: try r.optionalStrings("knowledge") ?? []
+                )
             )
         case "Merge":
             let r = try reader(["into"])

@@ -42,6 +42,14 @@ enum Schema {
             try CheckConstraintRewrite.rewrite(["event"], db) { sql in
                 CheckConstraintRewrite.widening(sql, column: "kind", to: TicketEventKind.allCases.map(\.rawValue))
             }
+            // A ticket the centre answered has no unit while replied or owing its call-back.
+            try CheckConstraintRewrite.rewrite(["ticket"], db) { sql in
+                sql.replacingOccurrences(of: unitRule, with: unitRuleWithCentreAnswers)
+            }
+            let ticketSQL = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'ticket'") ?? ""
+            guard ticketSQL.contains(unitRuleWithCentreAnswers) else {
+                throw StoreError.corrupt("the ticket table's unit rule is not the one v6 expects: \(unitRule)")
+            }
             try TicketStore.rebuildRollup(db)
         }
         return migrator
@@ -245,13 +253,30 @@ enum Schema {
         ) WITHOUT ROWID;
         """
 
+    /// Before v6 only pending and closed tickets had no unit.
+    private static let unitRule = "CHECK ((status = 'pending' OR status = 'closed') OR unit IS NOT NULL)"
+    private static let unitRuleWithCentreAnswers = """
+        CHECK ((status = 'pending' OR status = 'closed') OR unit IS NOT NULL \
+        OR (centreAnswered = 1 AND (status = 'replied' OR status = 'callback')))
+        """
+
     /// `claimOverdue` holds for the tickets whose current dispatch has an `overdue` event of
     /// its claim deadline (an unfolded passing stands for it until folded, as for the other
     /// flags). `urged` counts the times a ticket was urged (none before this release).
+    /// `answeredBy` and `result` are the latest reply's: every earlier reply was a unit's, its
+    /// text in the `replied` event; no ticket was answered by the centre before this release.
     /// `unitHour` replaces `unitDay`; the migration fills it from every ticket.
     private static let v6 = """
         ALTER TABLE ticket ADD COLUMN claimOverdue INTEGER NOT NULL DEFAULT 0 CHECK (claimOverdue = 0 OR claimOverdue = 1);
         ALTER TABLE ticket ADD COLUMN urged INTEGER NOT NULL DEFAULT 0 CHECK (urged >= 0);
+        ALTER TABLE ticket ADD COLUMN answeredBy TEXT CHECK (answeredBy IS NULL OR answeredBy = 'centre' OR answeredBy = 'unit');
+        ALTER TABLE ticket ADD COLUMN result TEXT;
+        ALTER TABLE ticket ADD COLUMN knowledge TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE ticket ADD COLUMN centreAnswered INTEGER NOT NULL DEFAULT 0 CHECK (centreAnswered = 0 OR centreAnswered = 1);
+        UPDATE ticket SET answeredBy = 'unit',
+                          result = (SELECT e.note FROM event e WHERE e.ticketId = ticket.id AND e.kind = 'replied'
+                                    ORDER BY e.seq DESC LIMIT 1)
+        WHERE repliedAt IS NOT NULL;
         UPDATE ticket SET claimOverdue = 1
         WHERE claimedAt IS NULL AND claimBy IS NOT NULL AND unit IS NOT NULL AND dispatchedAt IS NOT NULL
           AND EXISTS (SELECT 1 FROM event e WHERE e.ticketId = ticket.id AND e.kind = 'overdue' AND e.note = 'claim'

@@ -12,6 +12,7 @@ extension Ticket {
         "longTerm", "phaseDueBy", "extensionPending", "extensionUntil", "extensionLongTerm", "rating", "solved",
         "callbackAttempts", "duplicateOf", "closedAs", "closedAt", "reopenedAt", "ratedAt", "phaseStartedAt",
         "unitOverdue", "resolveOverdue", "badRated", "calledBack", "rectified", "extended", "claimOverdue", "urged",
+        "answeredBy", "result", "knowledge", "centreAnswered",
     ]
 
     /// The column list every ticket query selects, qualified with `alias` when given.
@@ -105,10 +106,15 @@ extension Ticket {
         extended = next()
         claimOverdue = next()
         urged = next()
+        answeredBy = nextOptionalEnum()
+        result = nextOptional()
+        knowledge = Self.coUnits(fromJSON: next())
+        centreAnswered = next()
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
-    /// The co-handling units as the `coUnits` column holds them (a JSON array).
+    /// The co-handling units as the `coUnits` column holds them (a JSON array; the
+    /// `knowledge` column holds its ids the same way).
     var coUnitsJSON: String { Self.coUnitsJSON(coUnits) }
 
     /// `units` as a JSON array.
@@ -159,6 +165,7 @@ extension Ticket {
             value(duplicateOf), value(closedAs?.rawValue), value(closedAt), value(reopenedAt), value(ratedAt),
             value(phaseStartedAt), value(unitOverdue), value(resolveOverdue), value(badRated), value(calledBack),
             value(rectified), value(extended), value(claimOverdue), urged.databaseValue,
+            value(answeredBy?.rawValue), value(result), value(Self.coUnitsJSON(knowledge)), value(centreAnswered),
         ]
     }
 }

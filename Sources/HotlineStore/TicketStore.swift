@@ -114,6 +114,7 @@ public final class TicketStore: Sendable {
                     notices: []
                 )
             }
+            try Self.checkEntriesInForce(submission.knowledge, db)
             let id = try self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
             let transition = unnumbered.identified(as: id)
             try Self.insert(transition.ticket, db)
@@ -147,6 +148,7 @@ public final class TicketStore: Sendable {
         at now: Date
     ) async throws -> Transition {
         try await committer.write { db in
+            if case .answer(_, let knowledge) = command { try Self.checkEntriesInForce(knowledge, db) }
             // Passed deadlines first, so that the history keeps its order.
             try Self.foldPassings(of: id, db)
             guard let ticket = try Self.fetch(id, db) else { throw HotlineError.noSuchTicket(id: id) }
@@ -165,6 +167,13 @@ public final class TicketStore: Sendable {
             try Self.rollUp(from: ticket, to: transition.ticket, db)
             return transition
         }
+    }
+
+    /// Refuses an answer that cites knowledge-base entries not in force (`noSuchEntry`), before
+    /// anything is written. The knowledge base (contract §10) is not part of this release yet,
+    /// so no entry is in force: an answer may cite none.
+    static func checkEntriesInForce(_ ids: [String], _ db: Database) throws {
+        if let id = ids.first { throw HotlineError.noSuchEntry(id: id) }
     }
 
     // MARK: Reading

@@ -22,6 +22,8 @@ public enum MessageID: String, Sendable, CaseIterable {
     case callbackOverdue = "9fd1db4080544d8cbf4b527f6d9f0e2b"
     /// A deadline fell in a year whose holidays the calendar does not hold.
     case calendarYearMissing = "0b402072e48d4e17bbc6f3594d7c89de"
+    /// The hotline centre answered a ticket itself (直接答复).
+    case answered = "a91ea990b74b424a8a1951680dc4c80b"
     /// The hotline centre urged a unit on (催办).
     case urged = "67030cddc1ea45fb9a4eeaf242640f8c"
     /// The database refused a change (disk full, I/O error).

@@ -28,11 +28,19 @@ struct Submit: ParsableCommand {
     @Option(help: "The address.") var address: String?
     @Option(name: .customLong("received-at"), help: "When the call came in (RFC 3339).") var receivedAt: String?
     @Option(help: "A deadline set by the request itself (RFC 3339).") var deadline: String?
+    @Option(
+        help: "The answer given on the call (直接答复): the ticket is created replied, not routed; - reads standard input."
+    )
+    var answer: String?
+    @Option(help: "Knowledge-base entries the answer relied on (comma-separated or repeated).")
+    var knowledge: [String] = []
 
     func validate() throws {
         if (content == nil) == (contentFile == nil) {
             throw ValidationError("give the request text as an argument (- for standard input) or --content-file FILE")
         }
+        if answer == nil, !knowledge.isEmpty { throw ValidationError("--knowledge cites the entries of an --answer") }
+        if answer == "-", content == "-" { throw ValidationError("only one of the request text and --answer can be -") }
     }
 
     func run() throws {
@@ -47,6 +55,8 @@ struct Submit: ParsableCommand {
         put("priority", priority)
         put("receivedAt", receivedAt)
         put("deadline", deadline)
+        if let answer { p["answer"] = .string(textArgument(answer)) }
+        if !knowledge.isEmpty { p["knowledge"] = .array(flattened(knowledge).map(JSONValue.string)) }
         if name != nil || phone != nil {
             p["citizen"] = .object([
                 "name": name.map(JSONValue.string) ?? .null, "phone": phone.map(JSONValue.string) ?? .null,
@@ -62,7 +72,9 @@ struct Submit: ParsableCommand {
         let shown = global.text
         let unit =
             ticket["unit"]?.stringValue.map { shown.unit($0) }
-            ?? shown.style.yellow("pending (no route matched; an operator dispatches it)")
+            ?? (ticket["answeredBy"] == "centre"
+                ? "answered by the centre (rating by \(TimeText.local(ticket["ratingBy"]?.stringValue ?? "")))"
+                : shown.style.yellow("pending (no route matched; an operator dispatches it)"))
         let created = reply["created"]?.boolValue ?? true
         print(
             "\(ticket["id"]?.stringValue ?? "?")  \(unit)\(created ? "" : "  (already submitted: this is the earlier ticket)")"

@@ -145,8 +145,11 @@ struct Callback: ParsableCommand {
     @Argument(help: "The ticket id.") var id: String
     @Option(help: "rectify (reopens it for the unit), explained or unreachable.") var outcome: String
     @Option(help: "What the citizen said; - reads standard input.") var note: String
+    @Option(help: "With rectify on a ticket the centre answered: the unit that rectifies it.") var unit: String?
     func run() throws {
-        try change(global, "Callback", id, ["outcome": .string(outcome), "note": .string(textArgument(note))])
+        var p: [String: JSONValue] = ["outcome": .string(outcome), "note": .string(textArgument(note))]
+        if let unit { p["unit"] = .string(unit) }
+        try change(global, "Callback", id, p)
     }
 }
 
@@ -178,5 +181,22 @@ struct Urge: ParsableCommand {
     @Option(help: "Why, for the unit; - reads standard input.") var note: String?
     func run() throws {
         try change(global, "Urge", id, note.map { ["note": .string(textArgument($0))] } ?? [:])
+    }
+}
+
+/// `hotlinectl answer`.
+struct Answer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer a pending ticket at the centre (直接答复), without sending it to a unit (operators)."
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The ticket id.") var id: String
+    @Option(help: "The answer given to the citizen; - reads standard input.") var answer: String
+    @Option(help: "Knowledge-base entries the answer relied on (comma-separated or repeated).")
+    var knowledge: [String] = []
+    func run() throws {
+        var p: [String: JSONValue] = ["answer": .string(textArgument(answer))]
+        if !knowledge.isEmpty { p["knowledge"] = .array(flattened(knowledge).map(JSONValue.string)) }
+        try change(global, "Answer", id, p)
     }
 }

@@ -174,7 +174,9 @@ struct KnownOutcomeMigrationTests {
                         \(hour + 50), \(hour + 70), 9000000, 0, 0, 0);
                 INSERT INTO event (ticketId, at, kind, actorUid, role, unit, note)
                 VALUES ('20260921-0001', 101, 'overdue', 0, 'system', 'water', 'claim'),
-                       ('20260921-0002', 50, 'overdue', 0, 'system', 'water', 'claim');
+                       ('20260921-0002', 50, 'overdue', 0, 'system', 'water', 'claim'),
+                       ('20260921-0003', \(hour + 60), 'replied', 2002, 'unit', 'power', '先修好了'),
+                       ('20260921-0003', \(hour + 70), 'replied', 2002, 'unit', 'power', '已处理');
                 """
         )
         let store = try TicketStore(path: earlier.path)
@@ -184,6 +186,13 @@ struct KnownOutcomeMigrationTests {
                 1, 0, 0,
             ]
         )
+        // Every earlier reply was a unit's; the latest one is the result.
+        let answers = try await queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT answeredBy, result FROM ticket ORDER BY id").map {
+                [$0[0], $0[1]] as [String?]
+            }
+        }
+        #expect(answers == [[nil, nil], [nil, nil], ["unit", "已处理"]])
         #expect(
             try await queue.read { db in try Int.fetchAll(db, sql: "SELECT hour FROM unitHour ORDER BY hour, unit") }
                 == [0, 1]
