@@ -31,6 +31,8 @@ public struct MonthlyReport: Sendable {
     public var total: JSONValue
     /// Stats' `weights` (null from a daemon that does not send them: the defaults are shown).
     public var weights: JSONValue
+    /// Stats' `centre`: the centre's direct answers (null when not sent).
+    public var centre: JSONValue
     /// Tickets received in the month that are overdue, or were rated badly and owe or are
     /// working off their call-back (Ticket values of the interface).
     public var worries: [JSONValue]
@@ -49,6 +51,7 @@ public struct MonthlyReport: Sendable {
         units: [JSONValue],
         total: JSONValue,
         weights: JSONValue = .null,
+        centre: JSONValue = .null,
         worries: [JSONValue] = [],
         unitNames: [String: String],
         generatedAt: Date,
@@ -60,6 +63,7 @@ public struct MonthlyReport: Sendable {
         self.units = units
         self.total = total
         self.weights = weights
+        self.centre = centre
         self.worries = worries
         self.unitNames = unitNames
         self.generatedAt = generatedAt
@@ -183,6 +187,9 @@ public struct MonthlyReport: Sendable {
         out += scoreKey + "\n\n"
         out += TicketText(style: style, now: generatedAt, unitNames: unitNames).stats(units, total: total)
         out += "\n" + Self.dashKey + "\n"
+        if let line = TicketText(style: style, now: generatedAt, unitNames: unitNames).centre(centre) {
+            out += "\n" + line + "\n"
+        }
         let (overdue, bad) = worryParts
         out += "\n超期工单（\(overdue.count)）\n"
         var overdueTable = TextTable(columns: [.init("TICKET"), .init("UNIT", maximumWidth: 28), .init("STATE")])
@@ -382,8 +389,21 @@ public struct MonthlyReport: Sendable {
             ("差评回访率", TicketText.percent(total["callbackRate"])),
             ("综合得分", TicketText.score(total["score"])),
         ]
+        let direct: [(String, String)] =
+            centre == .null
+            ? []
+            : [
+                ("受理", centre["received"]?.plainText ?? "0"), ("中心直接答复", centre["answered"]?.plainText ?? "0"),
+                ("直办率", TicketText.percent(centre["directRate"])),
+                ("直办满意率", TicketText.percent(centre["satisfactionRate"])),
+                ("直办差评回访率", TicketText.percent(centre["callbackRate"])),
+            ]
         return "<div class=\"summary\" id=\"summary\">"
             + items.map { "<div>\($0.0)<b>\(Self.escape($0.1))</b></div>" }.joined() + "</div>\n"
+            + (direct.isEmpty
+                ? ""
+                : "<div class=\"summary\" id=\"centre\">"
+                    + direct.map { "<div>\($0.0)<b>\(Self.escape($0.1))</b></div>" }.joined() + "</div>\n")
     }
 
     /// The worry list: overdue tickets, and bad ratings with their call-back state.

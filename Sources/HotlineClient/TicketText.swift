@@ -176,6 +176,16 @@ public struct TicketText: Sendable {
         return String(format: "%.2f", number)
     }
 
+    /// The centre's own figures on one line, nil when the reply has none (a unit's).
+    public func centre(_ figures: JSONValue?) -> String? {
+        guard let figures, figures != .null else { return nil }
+        func count(_ key: String) -> String { figures[key]?.plainText ?? "0" }
+        return
+            "centre: \(count("answered")) of \(count("received")) answered directly (\(Self.percent(figures["directRate"]))), "
+            + "satisfaction \(Self.percent(figures["satisfactionRate"])), \(count("badRatings")) bad, "
+            + "called back \(Self.percent(figures["callbackRate"]))"
+    }
+
     /// `stats`: the ranking, then the total.
     public func stats(_ units: [JSONValue], total: JSONValue) -> String {
         var table = TextTable(columns: [

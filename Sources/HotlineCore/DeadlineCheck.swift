@@ -29,7 +29,7 @@ public struct DeadlineCheck: Sendable, Hashable {
     public var coUnits: [String]
     /// When the ticket was received (its day carries the unit's figures).
     public var receivedAt: Date
-    /// Whether the ticket had been replied to when the check was set (a reopened ticket).
+    /// Whether its unit had replied when the check was set (a reopened ticket; ``Ticket/unitReplied``).
     public var replied: Bool
     /// Whether the ticket already counted as overdue against its unit (``Ticket/unitOverdue``)
     /// when the check was set or its ticket's passings were last folded.
@@ -78,7 +78,7 @@ public struct DeadlineCheck: Sendable, Hashable {
                 unit: ticket.unit,
                 coUnits: ticket.coUnits,
                 receivedAt: ticket.receivedAt,
-                replied: ticket.repliedAt != nil,
+                replied: ticket.unitReplied,
                 unitOverdue: ticket.unitOverdue,
                 resolveOverdue: ticket.resolveOverdue
             )

@@ -32,6 +32,8 @@ public struct StatsFacts: Sendable, Hashable {
     public var extended = false
     /// The hotline centre urged the unit on at least once.
     public var urged = false
+    /// The hotline centre answered the ticket itself at some point.
+    public var centreAnswered = false
 
     /// No facts: what a ticket the sweep knows nothing else of starts from.
     public init() {}
@@ -41,8 +43,7 @@ public struct StatsFacts: Sendable, Hashable {
         claimed = ticket.claimedAt != nil
         if let claimedAt = ticket.claimedAt, let claimBy = ticket.claimBy { claimedOnTime = claimedAt <= claimBy }
         claimOverdue = ticket.claimOverdue
-        // A unit's reply, not the centre's answer of a ticket the unit only got afterwards.
-        replied = ticket.repliedAt != nil && ticket.answeredBy != .centre
+        replied = ticket.unitReplied
         resolveOverdue = ticket.resolveOverdue
         unitOverdue = ticket.unitOverdue
         rating = ticket.rating
@@ -52,6 +53,7 @@ public struct StatsFacts: Sendable, Hashable {
         rectified = ticket.rectified
         extended = ticket.extended
         urged = ticket.urged > 0
+        centreAnswered = ticket.centreAnswered
     }
 
     /// The facts once a deadline of `kind` has passed unmet: the flags the SLA clock sets on

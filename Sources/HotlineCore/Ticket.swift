@@ -151,6 +151,10 @@ public struct Ticket: Sendable, Codable, Hashable {
         self.centreAnswered = false
     }
 
+    /// Whether its unit has replied (the centre's own answer is not the unit's reply): what
+    /// the figures and the SLA clock's checks count as replied.
+    public var unitReplied: Bool { repliedAt != nil && answeredBy != .centre }
+
     /// Whether `unit` leads or co-handles this ticket, and so may see it.
     public func involves(unit other: String) -> Bool {
         unit == other || coUnits.contains(other)

@@ -241,7 +241,8 @@ public struct CallHandler: Sendable {
             guard from < to else { throw VarlinkError.invalidParameter("to", reason: "must be later than from") }
             var units = config.units.map(\.id)
             if let own = caller.role.unitID { units = [own] }
-            var rows = try await store.stats(from: from, to: to, units: units)
+            let figures = try await store.figures(from: from, to: to, units: units)
+            var rows = figures.units
             if let own = caller.role.unitID { rows = rows.filter { $0.unit == own } }
             var total = UnitStats(unit: "total")
             for row in rows { total.add(row) }
@@ -250,6 +251,8 @@ public struct CallHandler: Sendable {
                 "units": .array(UnitStats.ranked(rows, weights: weights).map { $0.wireValue(weights: weights) }),
                 "total": total.wireValue(weights: weights),
                 "weights": weights.wireValue,
+                // The centre's figures are the centre's: a unit gets its own row only.
+                "centre": caller.role.unitID == nil ? figures.centre.wireValue : .null,
             ]
 
         case "Status":

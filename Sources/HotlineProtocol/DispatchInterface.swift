@@ -213,6 +213,29 @@ public enum DispatchInterface {
           score: ?float
         )
 
+        # The hotline centre's own figures for the tickets received in a period, over all
+        # channels: the share it answered itself (直办率) and how those answers were rated.
+        type CentreStats (
+          # Tickets received.
+          received: int,
+          # Of those, answered by the centre itself.
+          answered: int,
+          # answered / received.
+          directRate: ?float,
+          # Centre-answered tickets the citizen rated.
+          rated: int,
+          # Of those, rated very_satisfied, satisfied or basic.
+          satisfied: int,
+          # satisfied / rated.
+          satisfactionRate: ?float,
+          # Centre-answered tickets rated badly.
+          badRatings: int,
+          # Of those, called back.
+          callbacksDone: int,
+          # callbacksDone / badRatings.
+          callbackRate: ?float
+        )
+
         # The weights of the score ([stats] weights of the configuration); they add up to 1.
         type StatsWeights (
           response: float,
@@ -316,8 +339,13 @@ public enum DispatchInterface {
 
         # The per-unit figures for tickets received in [from, to), ranked by score (units
         # without a score last, by id); a unit caller gets its own row only. weights are
-        # the score's weights in force.
-        method Stats(from: string, to: string) -> (units: []UnitStats, total: UnitStats, weights: StatsWeights)
+        # the score's weights in force; centre the centre's own figures (null for a unit).
+        method Stats(from: string, to: string) -> (
+          units: []UnitStats,
+          total: UnitStats,
+          weights: StatsWeights,
+          centre: ?CentreStats
+        )
 
         # Streams notices (call with more: true) until the client hangs up; a unit's stream
         # carries only its own tickets.

@@ -8,6 +8,18 @@ extension StatsWeights {
     }
 }
 
+extension CentreStats {
+    /// The figures as the `CentreStats` type of the interface, the rates exact.
+    public var wireValue: JSONValue {
+        var fields: [String: JSONValue] = [:]
+        for (name, path) in Self.counted { fields[name] = .int(Int64(self[keyPath: path])) }
+        fields["directRate"] = directRate.map(JSONValue.double) ?? .null
+        fields["satisfactionRate"] = satisfactionRate.map(JSONValue.double) ?? .null
+        fields["callbackRate"] = callbackRate.map(JSONValue.double) ?? .null
+        return .object(fields)
+    }
+}
+
 extension UnitStats {
     /// The row as the `UnitStats` type of the interface: every count, the rates exact (null
     /// when their denominator is 0) and the score (null when no rate is known).

@@ -305,5 +305,16 @@ enum Schema {
             urged         INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (hour, unit)
         ) WITHOUT ROWID;
+        -- The centre's own figures (direct answers and their ratings) per hour of receipt,
+        -- over every ticket, kept the same way.
+        CREATE TABLE centreHour (
+            hour          INTEGER PRIMARY KEY,
+            received      INTEGER NOT NULL DEFAULT 0,
+            answered      INTEGER NOT NULL DEFAULT 0,
+            rated         INTEGER NOT NULL DEFAULT 0,
+            satisfied     INTEGER NOT NULL DEFAULT 0,
+            badRatings    INTEGER NOT NULL DEFAULT 0,
+            callbacksDone INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
         """
 }

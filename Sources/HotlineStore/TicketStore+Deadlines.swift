@@ -203,7 +203,7 @@ extension TicketStore {
         let carriedChanged =
             previous.map {
                 $0.unit != ticket.unit || $0.coUnits != ticket.coUnits
-                    || ($0.repliedAt == nil) != (ticket.repliedAt == nil)
+                    || $0.unitReplied != ticket.unitReplied
                     || $0.unitOverdue != ticket.unitOverdue || $0.resolveOverdue != ticket.resolveOverdue
             } ?? false
         for deadline in wanted {
@@ -318,7 +318,7 @@ extension TicketStore {
                     WHERE fireAt = ? AND ticketId = ? AND kind = ? AND stage = ?
                     """
             ).execute(arguments: [
-                ticket.unit, ticket.coUnitsJSON, ticket.repliedAt != nil, ticket.unitOverdue, ticket.resolveOverdue,
+                ticket.unit, ticket.coUnitsJSON, ticket.unitReplied, ticket.unitOverdue, ticket.resolveOverdue,
                 fireAt, ticket.id, kind, stage,
             ])
         }

@@ -17,12 +17,22 @@ extension TicketStore {
             """
     }()
 
+    private static let centreRollupSQL: String = {
+        let columns = CentreStats.counted.map(\.name)
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sums = columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO centreHour (hour, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))
+            ON CONFLICT (hour) DO UPDATE SET \(sums)
+            """
+    }()
+
     /// The rollup bucket of an instant of receipt.
     static func rollupHour(of receivedAt: Date) -> Int64 {
         receivedAt.millis.floorDivided(by: rollupBucket)
     }
 
-    /// Moves a ticket's contribution in `unitHour` from its old value to its new one (either
+    /// Moves a ticket's contribution in `unitHour` and `centreHour` from its old value to its new one (either
     /// may be nil), inside the caller's transaction. The bucket is the hour of receipt.
     static func rollUp(from old: Ticket?, to new: Ticket?, _ db: Database) throws {
         var deltas = RollupDeltas()
@@ -38,13 +48,20 @@ extension TicketStore {
             var unit: String
         }
         private var entries: [Key: UnitStats] = [:]
+        private var centre: [Int64: CentreStats] = [:]
 
         /// Adds the move of one ticket's contribution from `old` to `new`.
         mutating func add(from old: Ticket?, to new: Ticket?) {
             for (ticket, sign) in [(old, -1), (new, 1)] {
-                guard let ticket, let contribution = UnitStats(contributionOf: ticket) else { continue }
-                add(contribution, receivedAt: ticket.receivedAt, sign: sign)
+                guard let ticket else { continue }
+                add(ticket: ticket.unit, receivedAt: ticket.receivedAt, facts: StatsFacts(ticket), sign: sign)
             }
+        }
+
+        /// Adds what one ticket counts, for its lead unit (if any) and for the centre.
+        mutating func add(ticket unit: String?, receivedAt: Date, facts: StatsFacts, sign: Int = 1) {
+            if let unit { add(UnitStats(unit: unit, counting: facts), receivedAt: receivedAt, sign: sign) }
+            centre[rollupHour(of: receivedAt), default: CentreStats()].add(CentreStats(counting: facts), sign: sign)
         }
 
         /// Adds the change from `old` facts to `new` facts of a ticket led by `unit` received
@@ -70,6 +87,11 @@ extension TicketStore {
                 let values = [key.hour.databaseValue, key.unit.databaseValue] + counts.map(\.databaseValue)
                 try db.cachedStatement(sql: rollupSQL).run(values)
             }
+            for (hour, change) in centre {
+                let counts = CentreStats.counted.map { change[keyPath: $0.path] }
+                guard counts.contains(where: { $0 != 0 }) else { continue }
+                try db.cachedStatement(sql: centreRollupSQL).run([hour.databaseValue] + counts.map(\.databaseValue))
+            }
         }
     }
 
@@ -91,12 +113,27 @@ extension TicketStore {
         return rows
     }
 
-    /// Rebuilds `unitHour` from every ticket (a migration that changes what it holds).
+    /// The centre's counts from the hour rollup for the buckets `[from, to)`.
+    static func rolledUpCentreStats(fromHour from: Int64, toHour to: Int64, _ db: Database) throws -> CentreStats {
+        let columns = CentreStats.counted
+        let sums = columns.map { "coalesce(sum(\($0.name)), 0)" }.joined(separator: ", ")
+        var stats = CentreStats()
+        if let row = try Row.fetchOne(
+            db,
+            sql: "SELECT \(sums) FROM centreHour WHERE hour >= ? AND hour < ?",
+            arguments: [from, to]
+        ) {
+            for (offset, column) in columns.enumerated() { stats[keyPath: column.path] = row[offset] }
+        }
+        return stats
+    }
+
+    /// Rebuilds `unitHour` and `centreHour` from every ticket (a migration that changes what it holds).
     static func rebuildRollup(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM unitHour")
+        try db.execute(sql: "DELETE FROM unitHour; DELETE FROM centreHour")
         var deltas = RollupDeltas()
         try forEachFacts(db) { unit, receivedAt, facts in
-            deltas.add(UnitStats(unit: unit, counting: facts), receivedAt: receivedAt)
+            deltas.add(ticket: unit, receivedAt: receivedAt, facts: facts)
         }
         try deltas.write(db)
     }

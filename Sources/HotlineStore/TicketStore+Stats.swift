@@ -5,14 +5,22 @@ import HotlineCore
 
 extension TicketStore {
     /// The per-unit counts for tickets received in `[from, to)`, one row per unit of `units`
-    /// (units with no tickets get zeros). Whole hours come from the `unitHour` rollup; the
-    /// partial hours at the ends, if any, from the tickets received in them, each counted by
-    /// ``UnitStats/init(unit:counting:)`` like the rollup. The period's tickets are never all
-    /// loaded.
+    /// (units with no tickets get zeros).
     public func stats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {
+        try await figures(from: from, to: to, units: units).units
+    }
+
+    /// The per-unit counts and the centre's for tickets received in `[from, to)`, read in one
+    /// transaction. Whole hours come from the `unitHour` and `centreHour` rollups; the partial
+    /// hours at the ends, if any, from the tickets received in them, each counted by
+    /// ``UnitStats/init(unit:counting:)`` and ``CentreStats/init(counting:)`` like the rollup.
+    /// The period's tickets are never all loaded.
+    public func figures(from: Date, to: Date, units: [String]) async throws -> (units: [UnitStats], centre: CentreStats)
+    {
         try await reader.read { db in
             var rows: [String: UnitStats] = [:]
             for unit in units { rows[unit] = UnitStats(unit: unit) }
+            var centre = CentreStats()
             let bucket = Self.rollupBucket
             let firstFull = (from.millis + bucket - 1).floorDivided(by: bucket)
             let lastFull = to.millis.floorDivided(by: bucket)
@@ -20,34 +28,49 @@ extension TicketStore {
                 for (unit, counts) in try Self.rolledUpStats(fromHour: firstFull, toHour: lastFull, db) {
                     rows[unit, default: UnitStats(unit: unit)].add(counts)
                 }
-                try Self.scannedStats(from: from.millis, to: firstFull * bucket, into: &rows, db)
-                try Self.scannedStats(from: lastFull * bucket, to: to.millis, into: &rows, db)
+                centre.add(try Self.rolledUpCentreStats(fromHour: firstFull, toHour: lastFull, db))
+                try Self.scannedStats(from: from.millis, to: firstFull * bucket, into: &rows, centre: &centre, db)
+                try Self.scannedStats(from: lastFull * bucket, to: to.millis, into: &rows, centre: &centre, db)
             } else {
-                try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, db)
+                try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, centre: &centre, db)
             }
             try Self.countReturns(from: from, to: to, into: &rows, db)
-            return Array(rows.values)
+            return (Array(rows.values), centre)
         }
     }
 
-    /// The same counts as ``stats(from:to:units:)`` from the tickets alone, never the rollup
+    /// The same counts as ``figures(from:to:units:)`` from the tickets alone, never the rollup
     /// (what the rollup must always equal).
-    func scannedStats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {
+    func scannedFigures(from: Date, to: Date, units: [String]) async throws -> (units: [UnitStats], centre: CentreStats)
+    {
         try await reader.read { db in
             var rows: [String: UnitStats] = [:]
             for unit in units { rows[unit] = UnitStats(unit: unit) }
-            try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, db)
+            var centre = CentreStats()
+            try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, centre: &centre, db)
             try Self.countReturns(from: from, to: to, into: &rows, db)
-            return Array(rows.values)
+            return (Array(rows.values), centre)
         }
+    }
+
+    /// The unit rows of ``scannedFigures(from:to:units:)``.
+    func scannedStats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {
+        try await scannedFigures(from: from, to: to, units: units).units
     }
 
     /// Adds the counts of the tickets received in `[from, to)` (milliseconds), through the
     /// `ticket_received` index.
-    static func scannedStats(from: Int64, to: Int64, into rows: inout [String: UnitStats], _ db: Database) throws {
+    static func scannedStats(
+        from: Int64,
+        to: Int64,
+        into rows: inout [String: UnitStats],
+        centre: inout CentreStats,
+        _ db: Database
+    ) throws {
         guard from < to else { return }
         try forEachFacts(db, receivedFrom: from, to: to) { unit, _, facts in
-            rows[unit, default: UnitStats(unit: unit)].add(UnitStats(unit: unit, counting: facts))
+            if let unit { rows[unit, default: UnitStats(unit: unit)].add(UnitStats(unit: unit, counting: facts)) }
+            centre.add(CentreStats(counting: facts))
         }
     }
 
@@ -57,34 +80,35 @@ extension TicketStore {
         SELECT t.unit, t.receivedAt, t.claimedAt IS NOT NULL,
                t.claimedAt IS NOT NULL AND t.claimBy IS NOT NULL AND t.claimedAt <= t.claimBy,
                t.claimOverdue OR \(unfoldedPassing(of: "t", kinds: .claim)),
-               t.repliedAt IS NOT NULL,
+               t.repliedAt IS NOT NULL AND t.answeredBy IS NOT 'centre',
                t.resolveOverdue OR \(unfoldedPassing(of: "t", kinds: .resolve)),
                t.unitOverdue OR \(unfoldedPassing(of: "t", kinds: .units)),
-               t.rating, t.solved = 1, t.badRated, t.calledBack, t.rectified, t.extended, t.urged > 0
+               t.rating, t.solved = 1, t.badRated, t.calledBack, t.rectified, t.extended, t.urged > 0,
+               t.centreAnswered
         FROM ticket t
         """
 
-    /// Calls `body` with the lead unit, time of receipt and facts of every dispatched ticket
-    /// received in `[from, to)` (milliseconds; every ticket when not given).
+    /// Calls `body` with the lead unit (nil for none), time of receipt and facts of every
+    /// ticket received in `[from, to)` (milliseconds; every ticket when not given).
     static func forEachFacts(
         _ db: Database,
         receivedFrom from: Int64? = nil,
         to: Int64? = nil,
-        _ body: (String, Date, StatsFacts) throws -> Void
+        _ body: (String?, Date, StatsFacts) throws -> Void
     ) throws {
         let ratings = Rating.allCases
         let sql: String
         var arguments: [DatabaseValue] = []
         if let from, let to {
-            sql = factsSQL + " WHERE t.receivedAt >= ? AND t.receivedAt < ? AND t.unit IS NOT NULL"
+            sql = factsSQL + " WHERE t.receivedAt >= ? AND t.receivedAt < ?"
             arguments = [from.databaseValue, to.databaseValue]
         } else {
-            sql = factsSQL + " WHERE t.unit IS NOT NULL"
+            sql = factsSQL
         }
         // Read straight from SQLite: a partial hour of a busy day is thousands of rows.
         try db.cachedStatement(sql: sql).forEachRow(arguments) { row in
             func flag(_ column: Int32) -> Bool { sqlite3_column_int64(row, column) != 0 }
-            let unit = sqlite3_column_text(row, 0).map { String(cString: $0) } ?? ""
+            let unit = sqlite3_column_text(row, 0).map { String(cString: $0) }
             var facts = StatsFacts()
             facts.claimed = flag(2)
             facts.claimedOnTime = flag(3)
@@ -101,6 +125,7 @@ extension TicketStore {
             facts.rectified = flag(12)
             facts.extended = flag(13)
             facts.urged = flag(14)
+            facts.centreAnswered = flag(15)
             try body(unit, Date(millis: sqlite3_column_int64(row, 1)), facts)
         }
     }

@@ -53,6 +53,7 @@ struct Stats: ParsableCommand {
             global.text.stats(reply["units"]?.arrayValue ?? [], total: reply["total"] ?? .object([:])),
             terminator: ""
         )
+        if let centre = global.text.centre(reply["centre"]) { print(centre) }
     }
 }
 
@@ -90,6 +91,7 @@ struct Report: ParsableCommand {
             units: reply["units"]?.arrayValue ?? [],
             total: reply["total"] ?? .object([:]),
             weights: reply["weights"] ?? .null,
+            centre: reply["centre"] ?? .null,
             worries: try worries(client, from: from, to: to),
             unitNames: site.unitNames,
             generatedAt: Date(),

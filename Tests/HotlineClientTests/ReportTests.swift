@@ -56,6 +56,10 @@ struct ReportTests {
         units: units,
         total: total,
         weights: ["response": 0.30, "solved": 0.35, "satisfaction": 0.35],
+        centre: [
+            "received": 40, "answered": 22, "directRate": 0.55, "rated": 20, "satisfied": 18, "satisfactionRate": 0.9,
+            "badRatings": 2, "callbacksDone": 2, "callbackRate": 1.0,
+        ],
         worries: worries,
         unitNames: ["housing": "住房和城乡建设局 <R&D>"],
         generatedAt: Date(timeIntervalSince1970: 1_793_494_800),  // 2026-11-01 09:00 +08:00
@@ -89,6 +93,7 @@ struct ReportTests {
         #expect(page.contains("响应率 30% · 解决率 35% · 满意率 35%"))
         #expect(page.contains(MonthlyReport.dashKey))
         #expect(page.contains("生成于 2026-11-01 09:00 (Asia/Shanghai, UTC+08:00)"))
+        #expect(page.contains("<div>中心直接答复<b>22</b></div><div>直办率<b>55.0%</b></div>"))
         let reader = try ReportFigures.read(page)
         #expect(reader.chartRows["scores"] == 2 && reader.chartRows["rates"] == 2, "\(reader.chartRows)")
         #expect(page.contains("<tr class=\"unit idle\" data-unit=\"urban\"><td class=\"n\">–</td>"))
@@ -103,6 +108,9 @@ struct ReportTests {
         #expect(text.contains("统计期间 2026-10-01 至 2026-10-31"))
         #expect(text.contains("超期工单（1）") && text.contains("差评回访（1）") && text.contains("20261009-0002"))
         #expect(text.contains(MonthlyReport.dashKey))
+        #expect(
+            text.contains("centre: 22 of 40 answered directly (55.0%), satisfaction 90.0%, 2 bad, called back 100.0%")
+        )
     }
 
     @Test("CSV: a header, the units in rank order, the total; empty cells for null rates")

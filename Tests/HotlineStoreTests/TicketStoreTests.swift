@@ -352,6 +352,22 @@ struct RollupTests {
                 try await step(.callback(outcome: i % 3 == 1 ? .rectify : .explained, note: "n"), id, operatorCaller)
             }
         }
+        // Some answered at the centre, rated, one badly and called back.
+        for i in 0..<6 {
+            let answered = try await f.store.submit(
+                Submission(channel: .hotline, submissionId: "a-\(i)", content: "咨询", answer: "已答复"),
+                lifecycle: f.lifecycle,
+                by: operatorCaller,
+                at: start.addingTimeInterval(Double(i) * 4000 + 77)
+            ).ticket.id
+            guard i % 2 == 0 else { continue }
+            try await step(
+                .rate(rating: i == 0 ? .dissatisfied : .satisfied, solved: i != 0, comment: nil),
+                answered,
+                operatorCaller
+            )
+            if i == 0 { try await step(.callback(outcome: .rectify, note: "n", unit: "gas"), answered, operatorCaller) }
+        }
         // Time passing: overdue marks and unrated closes go through the rollup too.
         _ = try await f.store.sweepBatch(at: at.addingTimeInterval(86400 * 30), warnFraction: 0.8)
 
@@ -364,7 +380,14 @@ struct RollupTests {
         let rolled = try await f.store.stats(from: from, to: to, units: units)
         let scanned = try await f.store.scannedStats(from: from, to: to, units: units)
         #expect(byUnit(rolled) == byUnit(scanned))
-        #expect(rolled.reduce(0) { $0 + $1.dispatched } == 30)
+        let centre = try await f.store.figures(from: from, to: to, units: units).centre
+        #expect(centre == (try await f.store.scannedFigures(from: from, to: to, units: units).centre))
+        #expect(
+            centre.received == 36 && centre.answered == 6 && centre.rated == 3 && centre.badRatings == 1
+                && centre.callbacksDone == 1
+        )
+        // 30 dispatched, and the centre-answered ticket the call-back sent to gas.
+        #expect(rolled.reduce(0) { $0 + $1.dispatched } == 31)
         #expect(
             rolled.contains { $0.overdue > 0 } && rolled.contains { $0.badRatings > 0 }
                 && rolled.contains { $0.returned > 0 }
@@ -376,6 +399,10 @@ struct RollupTests {
             (cut, to), (from, cut), (cut, cut.addingTimeInterval(600)),
             (cut.addingTimeInterval(-7300), cut.addingTimeInterval(9000)),
         ] {
+            #expect(
+                try await f.store.figures(from: a, to: b, units: units).centre
+                    == (try await f.store.scannedFigures(from: a, to: b, units: units).centre)
+            )
             #expect(
                 byUnit(try await f.store.stats(from: a, to: b, units: units))
                     == byUnit(try await f.store.scannedStats(from: a, to: b, units: units))

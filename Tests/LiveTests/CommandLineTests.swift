@@ -315,9 +315,13 @@ struct CommandLineTests {
         let supervisor = try ctl(daemon, .supervisor, ["stats", "--month", "2026-10"])
         #expect(supervisor.status == 0)
         #expect(supervisor.stdout.contains("water 市水务集团") && supervisor.stdout.contains("power 国网岳阳供电公司"))
-        #expect(supervisor.stdout.split(separator: "\n").last?.contains("total") == true)
+        // The ranking ends with the total; the centre's own figures follow it.
+        let lines = supervisor.stdout.split(separator: "\n")
+        #expect(lines.dropLast().last?.contains("total") == true)
+        #expect(lines.last?.hasPrefix("centre: 0 of 4 answered directly (0.0%)") == true, "\(supervisor.stdout)")
         let unit = try ctl(daemon, .water, ["stats", "--month", "2026-10"])
         #expect(unit.status == 0 && !unit.stdout.contains("power"), "\(unit.stdout)")
+        #expect(!unit.stdout.contains("centre:"))
         #expect(try ctl(daemon, .stranger, ["stats", "--month", "2026-10"]).status == Exit.permission)
         #expect(try ctl(daemon, .supervisor, ["stats", "--month", "October"]).status == Exit.usage)
 

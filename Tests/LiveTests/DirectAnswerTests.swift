@@ -71,6 +71,17 @@ struct DirectAnswerTests {
         #expect(replied["answeredBy"] == "unit" && replied["result"] == "已上门更换水表")
         #expect(try waterRow()?["replied"] == 1 && waterRow()?["rectified"] == 1)
 
+        // The centre's own figures: the share it answered, and how those answers were rated.
+        let day: [String: JSONValue] = ["from": "2026-09-21T00:00:00+08:00", "to": "2026-09-22T00:00:00+08:00"]
+        _ = try submit(daemon, "d-3", content: "路灯不亮")  // received, not answered by the centre
+        let centre = try #require(try daemon.call("org.hotline.Dispatch.Stats", day).parameters["centre"])
+        let expected: [String: JSONValue] = [
+            "received": 2, "answered": 1, "directRate": .double(0.5), "rated": 1, "satisfied": 0,
+            "satisfactionRate": .double(0), "badRatings": 1, "callbacksDone": 1, "callbackRate": .double(1),
+        ]
+        for (field, value) in expected { #expect(centre[field]?.doubleValue == value.doubleValue, "centre.\(field)") }
+        #expect(try daemon.call("org.hotline.Dispatch.Stats", day, as: .water).parameters["centre"] == .null)
+
         // Units do not answer at the centre.
         var unitTries = parameters
         unitTries["submissionId"] = "d-2"
