@@ -7,25 +7,27 @@ extension TicketStore {
     /// a period's boundary by more than an hour in any zone.
     static let rollupBucket: Int64 = 3_600_000
 
-    private static let rollupSQL: String = {
-        let columns = UnitStats.rolledUp.map(\.name)
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let sums = columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-        return """
-            INSERT INTO unitHour (hour, unit, \(columns.joined(separator: ", "))) VALUES (?, ?, \(placeholders))
-            ON CONFLICT (hour, unit) DO UPDATE SET \(sums)
-            """
-    }()
+    private static let rollupSQL = upsertSQL(
+        into: "unitHour",
+        keys: ["hour", "unit"],
+        counts: UnitStats.rolledUp.map(\.name)
+    )
+    private static let centreRollupSQL = upsertSQL(
+        into: "centreHour",
+        keys: ["hour"],
+        counts: CentreStats.counted.map(\.name)
+    )
 
-    private static let centreRollupSQL: String = {
-        let columns = CentreStats.counted.map(\.name)
+    /// An insert of one rollup row that adds its counts to the row already there.
+    private static func upsertSQL(into table: String, keys: [String], counts: [String]) -> String {
+        let columns = keys + counts
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let sums = columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        let sums = counts.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
         return """
-            INSERT INTO centreHour (hour, \(columns.joined(separator: ", "))) VALUES (?, \(placeholders))
-            ON CONFLICT (hour) DO UPDATE SET \(sums)
+            INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))
+            ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \(sums)
             """
-    }()
+    }
 
     /// The rollup bucket of an instant of receipt.
     static func rollupHour(of receivedAt: Date) -> Int64 {
