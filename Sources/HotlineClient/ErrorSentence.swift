@@ -126,6 +126,7 @@ public struct ErrorSentence: Sendable, Hashable {
         case .submit: "submit tickets"
         case .get: "read this ticket"
         case .list: "list tickets"
+        case .search: "search tickets"
         case .stats: "read the figures"
         case .watch: "watch notices"
         case .setTime: "set the clock"

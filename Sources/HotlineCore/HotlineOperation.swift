@@ -34,6 +34,8 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     case urge
     /// Answer a pending ticket at the centre (直接答复).
     case answer
+    /// Find tickets by their words, the caller's phone and other filters.
+    case search
     /// Read the per-unit figures.
     case stats
     /// Stream notices.
@@ -56,7 +58,7 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     /// Operations of supervisors on top of the operators'.
     static let supervisorWork: Set<HotlineOperation> = [.decideExtension, .supervise]
     /// Reading operations every role but `none` has (units limited to their own tickets).
-    static let reading: Set<HotlineOperation> = [.get, .list, .stats, .watch]
+    static let reading: Set<HotlineOperation> = [.get, .list, .search, .stats, .watch]
     /// Operations anybody may call.
     static let open: Set<HotlineOperation> = [.getInfo, .getInterfaceDescription, .status]
     /// The operations that change one ticket through the lifecycle (one method each).

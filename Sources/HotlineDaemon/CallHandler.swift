@@ -208,6 +208,18 @@ public struct CallHandler: Sendable {
                 "events": .array(events.map { $0.wireValue(in: timeZone) }),
             ]
 
+        case "Search":
+            try require(.search, caller)
+            let query = try Self.searchQuery(call.parameters)
+            // The caller's history by phone is the centre's: a unit may not look a citizen up.
+            if query.phoneDigits != nil, caller.role.unitID != nil { throw VarlinkError.permissionDenied }
+            let found = try await store.search(query, visibleTo: caller)
+            return [
+                "tickets": .array(found.tickets.map { $0.wireValue(in: timeZone, masked: masked) }),
+                "total": .int(Int64(found.total)),
+                "next": found.next.map(JSONValue.string) ?? .null,
+            ]
+
         case "List":
             try require(.list, caller)
             let r = try ParameterReader(
@@ -293,5 +305,49 @@ public struct CallHandler: Sendable {
         if let earliest = transition.ticket.runningDeadlines(warnFraction: warnAt).compactMap(\.nextCheck).min() {
             wakeClock(earliest)
         }
+    }
+
+    /// `Search`'s parameters (contract §9) as a store query.
+    static func searchQuery(_ parameters: [String: JSONValue]) throws(VarlinkError) -> SearchQuery {
+        let r = try ParameterReader(
+            parameters,
+            allowed: [
+                "text", "phone", "category", "district", "unit", "status", "channel", "from", "to", "limit", "after",
+            ]
+        )
+        var query = SearchQuery()
+        if let text = try r.optionalString("text", maxLength: Requests.maximumFieldLength) {
+            guard let words = SearchTerms.words(text) else {
+                throw .invalidParameter("text", reason: "every word needs two characters or more")
+            }
+            query.words = words
+        }
+        if let phone = try r.optionalString("phone", maxLength: 32) {
+            guard let digits = PhoneNumber.digits(phone) else {
+                throw .invalidParameter("phone", reason: "has no digits")
+            }
+            query.phoneDigits = digits
+        }
+        query.category = try r.optionalString("category", maxLength: Requests.maximumFieldLength)
+        query.district = try r.optionalString("district", maxLength: Requests.maximumFieldLength)
+        query.unit = try r.optionalString("unit", maxLength: 64)
+        for raw in try r.optionalStrings("status", maxLength: 20, maxCount: 10) ?? [] {
+            guard let status = TicketStatus(rawValue: raw) else {
+                throw .invalidParameter("status", reason: "unknown value \(raw)")
+            }
+            query.statuses.append(status)
+        }
+        query.channel = try r.optionalEnum("channel")
+        query.from = try r.optionalDate("from")
+        query.to = try r.optionalDate("to")
+        query.limit = try r.optionalInt("limit", in: 1...SearchQuery.maximumLimit) ?? SearchQuery.defaultLimit
+        query.after = try r.optionalString("after", maxLength: 64)
+        guard
+            query.words != nil || query.phoneDigits != nil || query.category != nil || query.district != nil
+                || query.unit != nil || !query.statuses.isEmpty
+        else {
+            throw .invalidParameter("text", reason: "give text, phone, category, district, unit or status")
+        }
+        return query
     }
 }

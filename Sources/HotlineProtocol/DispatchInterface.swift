@@ -279,6 +279,27 @@ public enum DispatchInterface {
           knowledge: ?[]string
         ) -> (ticket: Ticket, created: bool, possibleDuplicates: []string)
 
+        # Finds tickets, newest first (time of receipt, then id). text: words separated by
+        # spaces, each of two characters or more, all of which occur in the title, content,
+        # address or answer (substrings; Latin letters case-insensitive). phone: the caller's
+        # history, compared on digits (+86, spaces and dashes ignored); not for units. At
+        # least one of text, phone, category, district, unit, status; every one given must
+        # match; from <= receivedAt < to. total counts every match the caller may see; pass
+        # next as after for the next page. Units get only their unit's tickets, masked.
+        method Search(
+          text: ?string,
+          phone: ?string,
+          category: ?string,
+          district: ?string,
+          unit: ?string,
+          status: ?[]string,
+          channel: ?Channel,
+          from: ?string,
+          to: ?string,
+          limit: ?int,
+          after: ?string
+        ) -> (tickets: []Ticket, total: int, next: ?string)
+
         # One ticket and its history.
         method Get(id: string) -> (ticket: Ticket, events: []Event)
 

@@ -51,6 +51,11 @@ enum Schema {
                 throw StoreError.corrupt("the ticket table's unit rule is not the one v6 expects: \(unitRule)")
             }
             try TicketStore.rebuildRollup(db)
+            try db.execute(
+                sql: "CREATE INDEX ticket_phone_digits ON ticket(\(PhoneNumber.sqlDigits("citizenPhone")), receivedAt)"
+            )
+            // Every ticket waits to be indexed; the daemon does it in the background.
+            try db.execute(sql: "INSERT INTO searchQueue (seq) SELECT seq FROM ticket")
         }
         return migrator
     }
@@ -305,6 +310,13 @@ enum Schema {
             urged         INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (hour, unit)
         ) WITHOUT ROWID;
+        -- Ticket search: the bigrams of each ticket's title, content, address and latest answer
+        -- (SearchTerms), under the ticket's rowid; no positions (detail = none): the words
+        -- themselves are checked against the text of the candidates.
+        CREATE VIRTUAL TABLE ticketText USING fts5(tokens, tokenize = 'unicode61', detail = 'none');
+        -- The tickets whose tokens in ticketText are missing or stale: written with the ticket,
+        -- worked off in the background; search reads these tickets' text directly.
+        CREATE TABLE searchQueue (seq INTEGER PRIMARY KEY);
         -- The centre's own figures (direct answers and their ratings) per hour of receipt,
         -- over every ticket, kept the same way.
         CREATE TABLE centreHour (

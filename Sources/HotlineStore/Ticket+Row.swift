@@ -113,6 +113,10 @@ extension Ticket {
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
+    /// What ticket search looks in (contract §9): title, content, address and the latest
+    /// answer, in the order `indexQueuedForSearch` indexes them.
+    var searchedText: [String?] { [title, content, location.address, result] }
+
     /// The co-handling units as the `coUnits` column holds them (a JSON array; the
     /// `knowledge` column holds its ids the same way).
     var coUnitsJSON: String { Self.coUnitsJSON(coUnits) }

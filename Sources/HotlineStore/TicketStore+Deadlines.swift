@@ -141,7 +141,7 @@ extension TicketStore {
         )
         let outcome = clock.fire(deadline, of: ticket, at: now)
         guard outcome.ticket != ticket else { return nil }
-        try update(outcome.ticket, db, coUnitsChanged: false)
+        try update(outcome.ticket, previous: ticket, db, coUnitsChanged: false)
         try append(outcome.events, to: ticket.id, db)
         try syncDeadlines(of: outcome.ticket, previous: ticket, warnFraction: warnFraction, db)
         try rollUp(from: ticket, to: outcome.ticket, db)

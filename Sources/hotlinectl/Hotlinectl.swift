@@ -44,7 +44,8 @@ struct Hotlinectl: ParsableCommand {
             reference (methods, roles, lifecycle, figures) is in /usr/share/doc/hotline (docs/ in the source).
             """,
         subcommands: [
-            Submit.self, Answer.self, Show.self, List.self, Dispatch.self, Claim.self, Progress.self, Return.self,
+            Submit.self, Answer.self, Show.self, List.self, Search.self, Dispatch.self, Claim.self, Progress.self,
+            Return.self,
             Extend.self,
             DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,
             Urge.self,

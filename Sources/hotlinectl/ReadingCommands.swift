@@ -129,6 +129,58 @@ struct List: ParsableCommand {
     }
 }
 
+/// `hotlinectl search`: tickets by their words, the caller's phone and filters.
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find tickets by their words, the caller's phone (来电弹屏) or filters, newest first."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Words that must all occur in the title, content, address or answer (two characters or more each).")
+    var text: String?
+    @Option(help: "The caller's phone, in any writing (+86, spaces, dashes); operators and supervisors.")
+    var phone: String?
+    @Option(help: "The exact category.") var category: String?
+    @Option(help: "The exact district.") var district: String?
+    @Option(help: "Only tickets this unit leads or co-handles.") var unit: String?
+    @Option(help: "Only this status (repeatable).") var status: [String] = []
+    @Option(help: "hotline, mailbox, web or other.") var channel: String?
+    @Option(help: "Received at or after (RFC 3339).") var from: String?
+    @Option(help: "Received before (RFC 3339).") var to: String?
+    @Option(help: "At most this many (1–200, default 20).") var limit: Int?
+    @Option(help: "The page after this ticket id (printed at the end of the previous page).") var after: String?
+
+    func validate() throws {
+        if text == nil, phone == nil, category == nil, district == nil, unit == nil, status.isEmpty {
+            throw ValidationError("give --text, --phone, --category, --district, --unit or --status")
+        }
+    }
+
+    func run() throws {
+        var p: [String: JSONValue] = [:]
+        func put(_ key: String, _ value: String?) { if let value { p[key] = .string(value) } }
+        put("text", text)
+        put("phone", phone)
+        put("category", category)
+        put("district", district)
+        put("unit", unit)
+        put("channel", channel)
+        put("from", from)
+        put("to", to)
+        put("after", after)
+        if !status.isEmpty { p["status"] = .array(status.map(JSONValue.string)) }
+        if let limit { p["limit"] = .int(Int64(limit)) }
+        let reply = try Client(options: global).call("org.hotline.Dispatch.Search", p)
+        guard !global.json else { return }
+        let tickets = reply["tickets"]?.arrayValue ?? []
+        var shown = global.text.list(tickets, next: nil)
+        if let next = reply["next"]?.stringValue {
+            shown += global.text.style.dim("more: hotlinectl search … --after \(next)") + "\n"
+        }
+        print(shown + "\(reply["total"]?.plainText ?? "0") found", terminator: "\n")
+    }
+}
+
 /// `hotlinectl status`: the daemon's health.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the daemon's version, uptime and ticket counts.")

@@ -110,6 +110,7 @@ struct Hotlined: AsyncParsableCommand {
         let box = ConfigurationBox(configuration)
         let hub = NoticeHub(logger: logger)
         let followUp = SweepFollowUp(store: store, logger: logger)
+        let indexer = SearchIndexer(store: store, logger: logger)
         let sweeper = Sweeper(store: store, configuration: box, hub: hub, followUp: followUp, logger: logger)
         let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
         let handler = CallHandler(
@@ -156,7 +157,8 @@ struct Hotlined: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: followUp), .init(service: slaClock), .init(service: health), .init(service: reload),
+                    .init(service: followUp), .init(service: indexer), .init(service: slaClock), .init(service: health),
+                    .init(service: reload),
                     .init(service: listener),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -275,6 +275,56 @@ struct UrgingMigrationTests {
     }
 }
 
+@Suite("Schema migrations: search")
+struct SearchMigrationTests {
+    @Test("An earlier release's tickets are found by their words and by phone in any writing after the migration")
+    func indexedAndNormalised() async throws {
+        let earlier = try await EarlierDatabase(
+            upTo: "v5-deadline-checks-in-time-order",
+            rows: """
+                INSERT INTO ticket (id, channel, submissionId, status, priority, title, content, citizenPhone, address,
+                                    receivedAt)
+                VALUES ('20260921-0001', 'hotline', 'a', 'pending', 'normal', NULL, '小区停水三天了', '+86 138-1234-5678',
+                        '岳阳楼区KFC对面', 1000),
+                       ('20260921-0002', 'mailbox', 'b', 'pending', 'normal', '停水通知', '路灯不亮', '13812345678', NULL, 2000),
+                       ('20260921-0003', 'hotline', 'c', 'pending', 'normal', NULL, '井盖缺失', '0730-8223344', NULL, 3000);
+                """
+        )
+        let store = try TicketStore(path: earlier.path)
+        func ids(_ query: SearchQuery) async throws -> [String] {
+            try await store.search(query, visibleTo: admin).tickets.map(\.id)
+        }
+        // Every ticket waits in the queue (read directly), then is indexed: the same answers.
+        #expect(try await store.searchQueueLength() == 3)
+        for indexed in [false, true] {
+            if indexed {
+                while try await store.indexQueuedForSearch(limit: 2) > 0 {}
+                #expect(try await store.searchQueueLength() == 0)
+            }
+            var text = SearchQuery()
+            text.words = SearchTerms.words("停水")
+            #expect(try await ids(text) == ["20260921-0002", "20260921-0001"], "indexed: \(indexed)")
+            text.words = SearchTerms.words("KFC 对面")
+            #expect(try await ids(text) == ["20260921-0001"], "indexed: \(indexed)")
+            text.words = SearchTerms.words("停水 路灯")
+            #expect(try await ids(text) == ["20260921-0002"], "indexed: \(indexed)")
+            var phone = SearchQuery()
+            phone.phoneDigits = PhoneNumber.digits("0086 13812345678")
+            #expect(try await ids(phone) == ["20260921-0002", "20260921-0001"])
+            phone.phoneDigits = PhoneNumber.digits("07308223344")
+            #expect(try await store.search(phone, visibleTo: admin).total == 1)
+        }
+        // The phone look-up goes through its index, the text through the full-text table.
+        let plan = try await DatabaseQueue(path: earlier.path).read { db in
+            try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN SELECT id FROM ticket WHERE \(PhoneNumber.sqlDigits("citizenPhone")) = '1'"
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.joined().contains("ticket_phone_digits"), "\(plan)")
+    }
+}
+
 /// A database file in a fresh temporary folder as an earlier release left it: migrated up to
 /// `migration` only, holding `rows`. The folder goes with the value.
 final class EarlierDatabase {

@@ -1,0 +1,78 @@
+/// The words of ticket search (contract §9) as index tokens: overlapping character pairs
+/// (bigrams), the way Lucene's CJK analyser indexes Chinese, so that a word of two characters
+/// and more is found inside any run of letters and digits, with no dictionary.
+///
+/// A text is split into runs of letters and digits (anything else separates), lower-cased
+/// (Latin letters match case-insensitively); each run of two characters or more gives its
+/// bigrams in order, and a ``gap`` token stands between runs. A search word's bigrams find
+/// the candidate tickets through the index; the word itself, as a substring of the text,
+/// decides.
+public enum SearchTerms {
+    /// A token between two runs: a private-use character, kept as a token by SQLite's
+    /// `unicode61` tokenizer but never part of a word's bigrams.
+    public static let gap = "\u{E000}"
+
+    /// The runs of letters and digits of `text`, lower-cased.
+    static func runs(_ text: String) -> [[Character]] {
+        var runs: [[Character]] = []
+        var current: [Character] = []
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber {
+                current.append(character)
+            } else if !current.isEmpty {
+                runs.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { runs.append(current) }
+        return runs
+    }
+
+    /// The bigrams of one run.
+    static func bigrams(_ run: [Character]) -> [String] {
+        guard run.count >= 2 else { return [] }
+        return (0..<(run.count - 1)).map { String(run[$0]) + String(run[$0 + 1]) }
+    }
+
+    /// The tokens that index `fields` (title, content, address, result…), as one text of
+    /// space-separated tokens.
+    public static func indexText(_ fields: [String?]) -> String {
+        var tokens: [String] = []
+        for field in fields.compactMap({ $0 }) {
+            for run in runs(field) {
+                let pairs = bigrams(run)
+                guard !pairs.isEmpty else { continue }
+                if !tokens.isEmpty { tokens.append(gap) }
+                tokens += pairs
+            }
+        }
+        return tokens.joined(separator: " ")
+    }
+
+    /// The runs of two characters or more that `text`'s words (separated by spaces) must
+    /// contain, lower-cased; nil when a word has none (a word of one character), or there is
+    /// no word.
+    public static func words(_ text: String) -> [String]? {
+        var found: [String] = []
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            let wordRuns = runs(String(word)).filter { $0.count >= 2 }
+            guard !wordRuns.isEmpty else { return nil }
+            found += wordRuns.map { String($0) }
+        }
+        return found.isEmpty ? nil : found
+    }
+
+    /// The full-text query for ``words(_:)``: every bigram of every word, each once. The index
+    /// keeps no positions (it is far smaller and cheaper to write), so this finds the tickets
+    /// that hold every pair; the store then keeps those whose text holds each word itself.
+    public static func query(words: [String]) -> String {
+        var seen: Set<String> = []
+        let pairs = words.flatMap { bigrams(Array($0)) }.filter { seen.insert($0).inserted }
+        return pairs.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
+    }
+
+    /// The full-text query for `text`; nil as for ``words(_:)``.
+    public static func query(_ text: String) -> String? {
+        words(text).map { query(words: $0) }
+    }
+}
