@@ -32,6 +32,7 @@ struct SearchTests {
         #expect(ids(try search(daemon, ["text": "停水"])) == [b, a])
         #expect(ids(try search(daemon, ["text": "停水 水压"])) == [a])
         #expect(ids(try search(daemon, ["text": "kfc"])) == [a])  // in the address, any case
+        #expect(ids(try search(daemon, ["text": "区KFC对面 水压"])) == [a])  // mixed Chinese and Latin in one word
         #expect(ids(try search(daemon, ["text": "水三"])) == [a])
         #expect(ids(try search(daemon, ["text": "了水"])).isEmpty)  // not across the comma
         #expect(
@@ -94,6 +95,10 @@ struct SearchTests {
         #expect(first.parameters["total"] == 6 && ids(first) == [power, water[4]])
         let second = try search(daemon, ["text": "水压", "limit": 2, "after": first.parameters["next"] ?? .null])
         #expect(ids(second) == [water[3], water[2]] && second.parameters["total"] == 6)
+        let third = try search(daemon, ["text": "水压", "limit": 2, "after": second.parameters["next"] ?? .null])
+        #expect(
+            ids(third) == [water[1], water[0]] && third.parameters["total"] == 6 && third.parameters["next"] == .null
+        )
         #expect(ids(try search(daemon, ["text": "水压", "category": "power"])) == [power])
         #expect(ids(try search(daemon, ["district": "岳阳楼区", "status": ["dispatched"]])).count == 5)
         #expect(ids(try search(daemon, ["unit": "power"])) == [power])
