@@ -12,16 +12,39 @@ public enum SearchTerms {
     /// `unicode61` tokenizer but never part of a word's bigrams.
     public static let gap = "\u{E000}"
 
-    /// The runs of letters and digits of `text`, lower-cased.
-    static func runs(_ text: String) -> [[Character]] {
-        var runs: [[Character]] = []
-        var current: [Character] = []
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
-                current.append(character)
-            } else if !current.isEmpty {
+    /// The runs of letters and digits of `text`, lower-cased, as strings of Unicode scalars.
+    /// Scalars rather than characters: grapheme breaking and character properties cost more
+    /// than the rest of indexing a ticket, and the CJK ideographs and ASCII that make up
+    /// nearly all of a 12345 ticket's text are classified by their code point alone.
+    static func runs(_ text: String) -> [[Unicode.Scalar]] {
+        var runs: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        current.reserveCapacity(64)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x30...0x39, 0x61...0x7A, 0x4E00...0x9FFF, 0x3400...0x4DBF:
+                current.append(scalar)  // ASCII digits and lower-case letters, CJK ideographs
+                continue
+            case 0x41...0x5A:
+                current.append(Unicode.Scalar(value + 0x20)!)  // ASCII upper-case letters
+                continue
+            case 0...0x7F, 0x3000...0x303F, 0xFF00...0xFF0F, 0xFF1A...0xFF20:
+                break  // ASCII and CJK punctuation, spaces
+            default:
+                let properties = scalar.properties
+                if properties.isAlphabetic || properties.numericType != nil {
+                    if properties.changesWhenLowercased {
+                        current.append(contentsOf: properties.lowercaseMapping.unicodeScalars)
+                    } else {
+                        current.append(scalar)
+                    }
+                    continue
+                }
+            }
+            if !current.isEmpty {
                 runs.append(current)
-                current = []
+                current.removeAll(keepingCapacity: true)
             }
         }
         if !current.isEmpty { runs.append(current) }
@@ -29,9 +52,14 @@ public enum SearchTerms {
     }
 
     /// The bigrams of one run.
-    static func bigrams(_ run: [Character]) -> [String] {
+    static func bigrams(_ run: [Unicode.Scalar]) -> [String] {
         guard run.count >= 2 else { return [] }
-        return (0..<(run.count - 1)).map { String(run[$0]) + String(run[$0 + 1]) }
+        return (0..<(run.count - 1)).map { index in
+            var pair = String.UnicodeScalarView()
+            pair.append(run[index])
+            pair.append(run[index + 1])
+            return String(pair)
+        }
     }
 
     /// The tokens that index `fields` (title, content, address, result…), as one text of
@@ -57,7 +85,7 @@ public enum SearchTerms {
         for word in text.split(whereSeparator: \.isWhitespace) {
             let wordRuns = runs(String(word)).filter { $0.count >= 2 }
             guard !wordRuns.isEmpty else { return nil }
-            found += wordRuns.map { String($0) }
+            found += wordRuns.map { String(String.UnicodeScalarView($0)) }
         }
         return found.isEmpty ? nil : found
     }
@@ -67,7 +95,7 @@ public enum SearchTerms {
     /// that hold every pair; the store then keeps those whose text holds each word itself.
     public static func query(words: [String]) -> String {
         var seen: Set<String> = []
-        let pairs = words.flatMap { bigrams(Array($0)) }.filter { seen.insert($0).inserted }
+        let pairs = words.flatMap { bigrams(Array($0.unicodeScalars)) }.filter { seen.insert($0).inserted }
         return pairs.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
     }
 
