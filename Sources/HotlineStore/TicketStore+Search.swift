@@ -38,9 +38,7 @@ extension TicketStore {
                 }
             }
             if let unit = caller.role.unitID {
-                conditions.append(
-                    "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
-                )
+                conditions.append(Self.involvesUnitSQL)
                 arguments += [unit, unit]
             }
             if let digits = query.phoneDigits {
@@ -56,13 +54,11 @@ extension TicketStore {
                 arguments += [district]
             }
             if let unit = query.unit {
-                conditions.append(
-                    "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
-                )
+                conditions.append(Self.involvesUnitSQL)
                 arguments += [unit, unit]
             }
             if !query.statuses.isEmpty {
-                conditions.append("t.status IN (\(query.statuses.map { _ in "?" }.joined(separator: ", ")))")
+                conditions.append(Self.statusInSQL(query.statuses.count))
                 for status in query.statuses { arguments += [status.rawValue] }
             }
             if let channel = query.channel {
@@ -112,6 +108,15 @@ extension TicketStore {
             }
             return (tickets, total, next)
         }
+    }
+
+    /// A condition on `ticket t`: the unit bound twice leads or co-handles it.
+    static let involvesUnitSQL =
+        "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
+
+    /// A condition on `ticket t`: its status is one of `count` bound values.
+    static func statusInSQL(_ count: Int) -> String {
+        "t.status IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
     }
 
     /// Indexes up to `limit` tickets waiting in `searchQueue` in one transaction; returns

@@ -207,19 +207,15 @@ public final class TicketStore: Sendable {
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let unit = caller.role.unitID {
-                conditions.append(
-                    "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
-                )
+                conditions.append(Self.involvesUnitSQL)
                 arguments += [unit, unit]
             }
             if let unit = query.unit {
-                conditions.append(
-                    "(t.unit = ? OR EXISTS (SELECT 1 FROM ticketCoUnit c WHERE c.ticketId = t.id AND c.unit = ?))"
-                )
+                conditions.append(Self.involvesUnitSQL)
                 arguments += [unit, unit]
             }
             if !query.statuses.isEmpty {
-                conditions.append("t.status IN (\(query.statuses.map { _ in "?" }.joined(separator: ", ")))")
+                conditions.append(Self.statusInSQL(query.statuses.count))
                 for status in query.statuses { arguments += [status.rawValue] }
             }
             if let overdue = query.overdue {
