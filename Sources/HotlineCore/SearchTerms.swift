@@ -4,14 +4,10 @@
 ///
 /// A text is split into runs of letters and digits (anything else separates), lower-cased
 /// (Latin letters match case-insensitively); each run of two characters or more gives its
-/// bigrams in order, and a ``gap`` token stands between runs. A search word's bigrams find
-/// the candidate tickets through the index; the word itself, as a substring of the text,
-/// decides.
+/// bigrams. A search word's bigrams find the candidate tickets through the index (which
+/// keeps no positions, so each distinct bigram is indexed once); the word itself, as a
+/// substring of the text, decides.
 public enum SearchTerms {
-    /// A token between two runs: a private-use character, kept as a token by SQLite's
-    /// `unicode61` tokenizer but never part of a word's bigrams.
-    public static let gap = "\u{E000}"
-
     /// The runs of letters and digits of `text`, lower-cased, as strings of Unicode scalars.
     /// Scalars rather than characters: grapheme breaking and character properties cost more
     /// than the rest of indexing a ticket, and the CJK ideographs and ASCII that make up
@@ -62,16 +58,14 @@ public enum SearchTerms {
         }
     }
 
-    /// The tokens that index `fields` (title, content, address, result…), as one text of
-    /// space-separated tokens.
+    /// The tokens that index `fields` (title, content, address, result…): each distinct
+    /// bigram once, in order of first appearance, as one text of space-separated tokens.
     public static func indexText(_ fields: [String?]) -> String {
+        var seen: Set<String> = []
         var tokens: [String] = []
         for field in fields.compactMap({ $0 }) {
             for run in runs(field) {
-                let pairs = bigrams(run)
-                guard !pairs.isEmpty else { continue }
-                if !tokens.isEmpty { tokens.append(gap) }
-                tokens += pairs
+                for pair in bigrams(run) where seen.insert(pair).inserted { tokens.append(pair) }
             }
         }
         return tokens.joined(separator: " ")

@@ -14,7 +14,6 @@ extension TicketStore {
         -> (tickets: [Ticket], total: Int, next: String?)
     {
         try await reader.read { db in
-            var joins = ""
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let words = query.words {
@@ -74,7 +73,7 @@ extension TicketStore {
                 arguments += [to.millis]
             }
             let matching =
-                "FROM ticket t \(joins) WHERE " + (conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+                "FROM ticket t WHERE " + (conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
             let total = try Int.fetchOne(db, sql: "SELECT count(*) \(matching)", arguments: arguments) ?? 0
 
             var page = matching
