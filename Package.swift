@@ -78,7 +78,24 @@ let package = Package(
         .executableTarget(
             name: "hotline-bench-sla",
             dependencies: [
-                "HotlineCore", "HotlineStore", "Varlink",
+                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "Varlink",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HotlineBenchmarking",
+            dependencies: [
+                "HotlineStore", "Varlink",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "hotline-bench-search",
+            dependencies: [
+                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "Varlink",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

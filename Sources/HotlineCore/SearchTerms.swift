@@ -60,15 +60,24 @@ public enum SearchTerms {
 
     /// The tokens that index `fields` (title, content, address, result…): each distinct
     /// bigram once, in order of first appearance, as one text of space-separated tokens.
+    /// Pairs are told apart as two code points packed in one integer, so that a repeated pair
+    /// (the usual case in Chinese text) costs a hash of eight bytes and no string.
     public static func indexText(_ fields: [String?]) -> String {
-        var seen: Set<String> = []
-        var tokens: [String] = []
+        var seen: Set<UInt64> = []
+        var tokens = String.UnicodeScalarView()
         for field in fields.compactMap({ $0 }) {
-            for run in runs(field) {
-                for pair in bigrams(run) where seen.insert(pair).inserted { tokens.append(pair) }
+            for run in runs(field) where run.count >= 2 {
+                for index in 0..<(run.count - 1) {
+                    let first = run[index]
+                    let second = run[index + 1]
+                    guard seen.insert(UInt64(first.value) << 32 | UInt64(second.value)).inserted else { continue }
+                    if !tokens.isEmpty { tokens.append(" ") }
+                    tokens.append(first)
+                    tokens.append(second)
+                }
             }
         }
-        return tokens.joined(separator: " ")
+        return String(tokens)
     }
 
     /// The runs of two characters or more that `text`'s words (separated by spaces) must

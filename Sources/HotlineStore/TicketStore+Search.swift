@@ -7,6 +7,9 @@ extension TicketStore {
     /// how many match in all. Text goes through the `ticketText` full-text index, and for the
     /// few tickets still waiting in `searchQueue` (written since the indexer last ran) through
     /// their own text; a phone through `ticket_phone_digits`. Never a scan of every ticket.
+    ///
+    /// The matching tickets are found once, as keys (`MATERIALIZED`), and both the total and
+    /// the page are taken from them.
     public func search(
         _ query: SearchQuery,
         visibleTo caller: Caller
@@ -14,70 +17,12 @@ extension TicketStore {
         -> (tickets: [Ticket], total: Int, next: String?)
     {
         try await reader.read { db in
-            var conditions: [String] = []
-            var arguments = StatementArguments()
-            if let words = query.words {
-                // Candidates from the index, and the few tickets still queued for it; then every
-                // word must be in the text itself (the index holds pairs, not their order).
-                conditions.append(
-                    """
-                    t.seq IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?
-                                  AND rowid NOT IN (SELECT seq FROM searchQueue)
-                              UNION ALL
-                              SELECT seq FROM searchQueue)
-                    """
-                )
-                arguments += [SearchTerms.query(words: words)]
-                let text =
-                    "lower(coalesce(t.title, '') || char(10) || t.content || char(10) || coalesce(t.address, '') "
-                    + "|| char(10) || coalesce(t.result, ''))"
-                for word in words {
-                    conditions.append("instr(\(text), ?) > 0")
-                    arguments += [word]
-                }
-            }
-            if let unit = caller.role.unitID {
-                conditions.append(Self.involvesUnitSQL)
-                arguments += [unit, unit]
-            }
-            if let digits = query.phoneDigits {
-                conditions.append("\(PhoneNumber.sqlDigits("citizenPhone")) = ?")
-                arguments += [digits]
-            }
-            if let category = query.category {
-                conditions.append("t.category = ?")
-                arguments += [category]
-            }
-            if let district = query.district {
-                conditions.append("t.district = ?")
-                arguments += [district]
-            }
-            if let unit = query.unit {
-                conditions.append(Self.involvesUnitSQL)
-                arguments += [unit, unit]
-            }
-            if !query.statuses.isEmpty {
-                conditions.append(Self.statusInSQL(query.statuses.count))
-                for status in query.statuses { arguments += [status.rawValue] }
-            }
-            if let channel = query.channel {
-                conditions.append("t.channel = ?")
-                arguments += [channel.rawValue]
-            }
-            if let from = query.from {
-                conditions.append("t.receivedAt >= ?")
-                arguments += [from.millis]
-            }
-            if let to = query.to {
-                conditions.append("t.receivedAt < ?")
-                arguments += [to.millis]
-            }
+            let (conditions, matchArguments) = Self.searchConditions(query, visibleTo: caller)
+            var arguments = matchArguments
             let matching =
-                "FROM ticket t WHERE " + (conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(matching)", arguments: arguments) ?? 0
-
-            var page = matching
-            var pageArguments = arguments
+                "SELECT t.seq, t.receivedAt, t.id FROM ticket t WHERE "
+                + (conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            var page = "SELECT seq FROM m"
             if let after = query.after {
                 guard
                     let cursor = try Row.fetchOne(
@@ -90,16 +35,24 @@ extension TicketStore {
                 }
                 let receivedAt: Int64 = cursor[0]
                 let id: String = cursor[1]
-                page += " AND (t.receivedAt < ? OR (t.receivedAt = ? AND t.id < ?))"
-                pageArguments += [receivedAt, receivedAt, id]
+                page += " WHERE receivedAt < ? OR (receivedAt = ? AND id < ?)"
+                arguments += [receivedAt, receivedAt, id]
             }
-            pageArguments += [query.limit + 1]
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(Ticket.selectedColumns("t")) \(page) ORDER BY t.receivedAt DESC, t.id DESC LIMIT ?",
-                arguments: pageArguments
-            )
-            var tickets = try rows.map { try Ticket(row: $0) }
+            page += " ORDER BY receivedAt DESC, id DESC LIMIT ?"
+            arguments += [query.limit + 1]
+            let sql = """
+                WITH m AS MATERIALIZED (\(matching))
+                SELECT (SELECT count(*) FROM m), \(Ticket.selectedColumns("t"))
+                FROM ticket t JOIN (\(page)) p ON t.seq = p.seq
+                ORDER BY t.receivedAt DESC, t.id DESC
+                """
+            let rows = try Row.fetchAll(self.searchStatement(sql, db), arguments: arguments)
+            var tickets = try rows.map { try Ticket(row: $0, startingAt: 1) }
+            // No page (a cursor at the end): the total still counts every match.
+            let total: Int =
+                try rows.first.map { $0[0] }
+                ?? Int.fetchOne(db, sql: "WITH m AS (\(matching)) SELECT count(*) FROM m", arguments: matchArguments)
+                ?? 0
             var next: String?
             if tickets.count > query.limit {
                 tickets.removeLast()
@@ -107,6 +60,113 @@ extension TicketStore {
             }
             return (tickets, total, next)
         }
+    }
+
+    /// The prepared statement of `sql`, a search of one shape (its filters and kinds of word):
+    /// kept on the connection for the first ``searchShapesCached`` shapes the daemon meets,
+    /// prepared anew for any later one. Preparing costs a search as much as running it, and
+    /// the few shapes operators use again and again are met first; the bound keeps a long
+    /// run of unusual queries from growing every connection's statement cache without end.
+    private func searchStatement(_ sql: String, _ db: Database) throws -> Statement {
+        let cached = searchShapes.withLock { shapes in
+            if shapes.contains(sql) { return true }
+            guard shapes.count < Self.searchShapesCached else { return false }
+            shapes.insert(sql)
+            return true
+        }
+        return try cached ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)
+    }
+
+    /// How many search shapes keep their prepared statements.
+    static let searchShapesCached = 64
+
+    /// The conditions on `ticket t` of `query` for `caller`, with their arguments in order.
+    static func searchConditions(
+        _ query: SearchQuery,
+        visibleTo caller: Caller
+    ) -> (conditions: [String], arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let words = query.words {
+            // Candidates from the index, and the few tickets still queued for it. A word of two
+            // characters is one bigram, and the index holds every bigram of an indexed ticket's
+            // text: the index alone decides. A longer word's bigrams may be apart (the index
+            // keeps no positions), so its text must hold it; so must a queued ticket's.
+            conditions.append(
+                """
+                t.seq IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?
+                              AND rowid NOT IN (SELECT seq FROM searchQueue)
+                          UNION ALL
+                          SELECT seq FROM searchQueue)
+                """
+            )
+            arguments += [SearchTerms.query(words: words)]
+            let pairs = words.filter { $0.unicodeScalars.count == 2 }
+            for word in words where word.unicodeScalars.count > 2 {
+                conditions.append(Self.textContainsSQL(word))
+                arguments += Self.textContainsArguments(word)
+            }
+            if !pairs.isEmpty {
+                let inText = pairs.map(Self.textContainsSQL).joined(separator: " AND ")
+                conditions.append("(t.seq NOT IN (SELECT seq FROM searchQueue) OR (\(inText)))")
+                for word in pairs { arguments += Self.textContainsArguments(word) }
+            }
+        }
+        if let unit = caller.role.unitID {
+            conditions.append(Self.involvesUnitSQL)
+            arguments += [unit, unit]
+        }
+        if let digits = query.phoneDigits {
+            conditions.append("\(PhoneNumber.sqlDigits("citizenPhone")) = ?")
+            arguments += [digits]
+        }
+        if let category = query.category {
+            conditions.append("t.category = ?")
+            arguments += [category]
+        }
+        if let district = query.district {
+            conditions.append("t.district = ?")
+            arguments += [district]
+        }
+        if let unit = query.unit {
+            conditions.append(Self.involvesUnitSQL)
+            arguments += [unit, unit]
+        }
+        if !query.statuses.isEmpty {
+            conditions.append(Self.statusInSQL(query.statuses.count))
+            for status in query.statuses { arguments += [status.rawValue] }
+        }
+        if let channel = query.channel {
+            conditions.append("t.channel = ?")
+            arguments += [channel.rawValue]
+        }
+        if let from = query.from {
+            conditions.append("t.receivedAt >= ?")
+            arguments += [from.millis]
+        }
+        if let to = query.to {
+            conditions.append("t.receivedAt < ?")
+            arguments += [to.millis]
+        }
+        return (conditions, arguments)
+    }
+
+    /// The searched fields of `ticket t`, each on its own (a word never spans two fields).
+    private static let searchedFields = ["t.title", "t.content", "t.address", "t.result"]
+
+    /// A condition on `ticket t`: one of its searched fields holds `word` (lower-cased, as
+    /// ``SearchTerms/words(_:)`` gives it). Only a word with Latin letters compares with the
+    /// fields lower-cased: SQLite's `lower` changes nothing but A–Z, and skipping it spares a
+    /// copy of every candidate's text.
+    static func textContainsSQL(_ word: String) -> String {
+        let folds = word.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        let fields = searchedFields.map { folds ? "instr(lower(\($0)), ?) > 0" : "instr(\($0), ?) > 0" }
+        return "(" + fields.joined(separator: " OR ") + ")"
+    }
+
+    /// The arguments of ``textContainsSQL(_:)``.
+    static func textContainsArguments(_ word: String) -> StatementArguments {
+        StatementArguments(Array(repeating: word, count: searchedFields.count))
     }
 
     /// A condition on `ticket t`: the unit bound twice leads or co-handles it.
@@ -120,31 +180,61 @@ extension TicketStore {
 
     /// Indexes up to `limit` tickets waiting in `searchQueue` in one transaction; returns
     /// how many (0 when none waits).
+    ///
+    /// The transaction commits without waiting for the disk (`synchronous = NORMAL` for it
+    /// alone): the index is derived data, and a crash that loses the commit loses its queue
+    /// deletions with it (WAL commits are atomic), so those tickets are indexed again. The
+    /// next acknowledged write's sync makes it durable. Every Submit would otherwise share
+    /// the disk with one more sync per batch.
     @discardableResult
     public func indexQueuedForSearch(limit: Int = 200) async throws -> Int {
-        try await writer.write { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT q.seq, t.title, t.content, t.address, t.result
-                        FROM searchQueue q LEFT JOIN ticket t ON t.seq = q.seq ORDER BY q.seq LIMIT ?
-                        """
-                ),
-                arguments: [limit]
-            )
-            for row in rows {
-                let seq: Int64 = row[0]
-                try db.cachedStatement(sql: "DELETE FROM ticketText WHERE rowid = ?").run([seq.databaseValue])
-                if let content: String = row[2] {
-                    let tokens = SearchTerms.indexText([row[1], content, row[3], row[4]])
-                    try db.cachedStatement(sql: "INSERT INTO ticketText (rowid, tokens) VALUES (?, ?)").run([
-                        seq.databaseValue, tokens.databaseValue,
-                    ])
-                }
-                try db.cachedStatement(sql: "DELETE FROM searchQueue WHERE seq = ?").run([seq.databaseValue])
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            let indexed: Int
+            do {
+                indexed = try Self.indexQueued(limit: limit, db)
+            } catch {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                throw error
             }
-            return rows.count
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return indexed
         }
+    }
+
+    /// Indexes up to `limit` queued tickets in a transaction of its own.
+    private static func indexQueued(limit: Int, _ db: Database) throws -> Int {
+        var indexed = 0
+        try db.inTransaction {
+            indexed = try indexQueuedRows(limit: limit, db)
+            return .commit
+        }
+        return indexed
+    }
+
+    /// Indexes up to `limit` queued tickets inside the caller's transaction.
+    private static func indexQueuedRows(limit: Int, _ db: Database) throws -> Int {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT q.seq, t.title, t.content, t.address, t.result
+                    FROM searchQueue q LEFT JOIN ticket t ON t.seq = q.seq ORDER BY q.seq LIMIT ?
+                    """
+            ),
+            arguments: [limit]
+        )
+        for row in rows {
+            let seq: Int64 = row[0]
+            try db.cachedStatement(sql: "DELETE FROM ticketText WHERE rowid = ?").run([seq.databaseValue])
+            if let content: String = row[2] {
+                let tokens = SearchTerms.indexText([row[1], content, row[3], row[4]])
+                try db.cachedStatement(sql: "INSERT INTO ticketText (rowid, tokens) VALUES (?, ?)").run([
+                    seq.databaseValue, tokens.databaseValue,
+                ])
+            }
+            try db.cachedStatement(sql: "DELETE FROM searchQueue WHERE seq = ?").run([seq.databaseValue])
+        }
+        return rows.count
     }
 
     /// How many tickets wait to be indexed for search.

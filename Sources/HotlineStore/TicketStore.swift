@@ -19,6 +19,8 @@ public final class TicketStore: Sendable {
     private let checkpointer: WALCheckpointer
     /// The last ticket number handed out per day (`20261129` → 42); only the writer uses it.
     private let lastNumbers = Mutex<[String: Int]>([:])
+    /// The search statements kept prepared (see `searchStatement`).
+    let searchShapes = Mutex<Set<String>>([])
 
     /// The connection pool for reads (WAL readers never wait for the writer).
     var reader: any DatabaseReader { pool }

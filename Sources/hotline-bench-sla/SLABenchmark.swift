@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import HotlineBenchmarking
 import HotlineCore
 import HotlineStore
 import Varlink
@@ -43,13 +44,7 @@ struct SLABenchmark: AsyncParsableCommand {
         let passAt = Self.t0.addingTimeInterval(3600)  // the first deadline instant of the 60-day spread
 
         // A database kept from an earlier run is used only if its schema is the daemon's.
-        if FileManager.default.fileExists(atPath: database),
-            try Self.schema(of: database) != Self.currentSchema(in: directory)
-        {
-            print("the kept database has another schema; loading it again")
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-        }
-        if !FileManager.default.fileExists(atPath: database) {
+        if try !KeptDatabase(path: database).isCurrent(scratch: directory) {
             let start = Date()
             try await load(database: database, passAt: passAt)
             print(String(format: "loaded %d tickets in %.1f s", tickets, Date().timeIntervalSince(start)))
@@ -57,37 +52,21 @@ struct SLABenchmark: AsyncParsableCommand {
 
         // Each run works on a copy: the sweep marks the tickets overdue for good.
         let working = directory + "/run.db"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: working + suffix) }
+        KeptDatabase.remove(working)
         try FileManager.default.copyItem(atPath: database, toPath: working)
         // Flush the copy: its dirty pages would otherwise be written back during the first
         // commits and make them look slow.
         sync()
 
         let socket = directory + "/bench.sock"
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: hotlined)
-        daemon.arguments = [
-            "--config", config, "--socket", socket, "--database", working, "--manual-clock", "--log-level", "error",
-        ]
-        try daemon.run()
-        defer {
-            kill(daemon.processIdentifier, SIGKILL)
-            daemon.waitUntilExit()
-        }
-        var connection: VarlinkConnection?
-        for _ in 0..<200 where connection == nil {
-            connection = try? VarlinkConnection(path: socket)
-            if connection == nil { usleep(50_000) }
-        }
-        guard let client = connection else { throw ValidationError("hotlined did not start") }
-
-        func timed(_ method: String, _ parameters: [String: JSONValue]) throws -> (Double, VarlinkReply) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let reply = try client.call(method, parameters)
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            if let error = reply.error { throw ValidationError("\(method): \(error) \(reply.parameters)") }
-            return (ms, reply)
-        }
+        let launched = try LaunchedDaemon(
+            hotlined: hotlined,
+            socket: socket,
+            arguments: ["--config", config, "--database", working, "--manual-clock", "--log-level", "error"]
+        )
+        defer { launched.stop() }
+        let daemon = launched.process
+        let timed = launched.timed
         func time(_ date: Date) -> JSONValue { .string(RFC3339.format(date, in: Self.timeZone)) }
 
         // Bring the clock to just before the instant, sweeping the due-soon points on the way.
@@ -123,7 +102,7 @@ struct SLABenchmark: AsyncParsableCommand {
                 format: "Submit during that sweep: %d answered, slowest %.1f ms, median %.1f ms",
                 probe.count,
                 probe.max() ?? 0,
-                Self.median(probe)
+                Percentiles.median(probe)
             )
         )
 
@@ -154,7 +133,7 @@ struct SLABenchmark: AsyncParsableCommand {
                 foldMs,
                 foldProbe.count,
                 foldProbe.max() ?? 0,
-                Self.median(foldProbe)
+                Percentiles.median(foldProbe)
             )
         )
 
@@ -189,33 +168,8 @@ struct SLABenchmark: AsyncParsableCommand {
         scanTimes.sort()
         print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
         print(
-            "daemon RSS: \(Self.rss(of: daemon.processIdentifier)) (VmHWM \(Self.rss(of: daemon.processIdentifier, field: "VmHWM")))"
+            "daemon RSS: \(ProcessStatus.field("VmRSS", of: daemon.processIdentifier)) (VmHWM \(ProcessStatus.field("VmHWM", of: daemon.processIdentifier)))"
         )
-        kill(daemon.processIdentifier, SIGKILL)
-    }
-
-    /// The middle of `values` (the upper one of two), 0 when there are none.
-    static func median(_ values: [Double]) -> Double {
-        values.sorted().dropFirst(values.count / 2).first ?? 0
-    }
-
-    /// The statements that create `database`'s tables and indexes, in a stable order.
-    static func schema(of database: String) throws -> [String] {
-        try DatabaseQueue(path: database).read { db in
-            try String.fetchAll(
-                db,
-                sql:
-                    "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_stat%' ORDER BY type, name"
-            )
-        }
-    }
-
-    /// The schema a new database gets from the daemon's migrations.
-    static func currentSchema(in directory: String) throws -> [String] {
-        let scratch = directory + "/schema.db"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
-        _ = try TicketStore(path: scratch)
-        return try schema(of: scratch)
     }
 
     /// Starts `perf record` on the daemon for the next 3 seconds and waits until it is recording.
@@ -315,12 +269,6 @@ struct SLABenchmark: AsyncParsableCommand {
         }
         try await store.analyze()
         try store.checkpoint()
-    }
-
-    static func rss(of pid: Int32, field: String = "VmRSS") -> String {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return "?" }
-        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
-        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ")
     }
 
     static var config: String {

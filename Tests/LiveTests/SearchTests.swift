@@ -54,7 +54,11 @@ struct SearchTests {
         #expect(try queued() == "0")
         #expect(ids(try search(daemon, ["text": "停水"])) == [b, a])
         #expect(ids(try search(daemon, ["text": "kfc"])) == [a])
+        #expect(ids(try search(daemon, ["text": "KFC 对面"])) == [a])
         #expect(ids(try search(daemon, ["text": "了水"])).isEmpty)
+        #expect(ids(try search(daemon, ["text": "水压 停水"])) == [a])  // two pairs: the index alone decides
+        #expect(ids(try search(daemon, ["text": "停水三天"])) == [a])
+        #expect(ids(try search(daemon, ["text": "停水压"])).isEmpty)  // both pairs indexed, not as one word
         #expect(ids(try search(daemon, ["text": "路灯管理"])) == [pending])
 
         let one = try search(daemon, ["text": "停 水压"])
@@ -99,6 +103,9 @@ struct SearchTests {
         #expect(
             ids(third) == [water[1], water[0]] && third.parameters["total"] == 6 && third.parameters["next"] == .null
         )
+        // After the oldest match: no page, and still the total.
+        let past = try search(daemon, ["text": "水压", "after": .string(water[0])])
+        #expect(ids(past).isEmpty && past.parameters["total"] == 6 && past.parameters["next"] == .null)
         #expect(ids(try search(daemon, ["text": "水压", "category": "power"])) == [power])
         #expect(ids(try search(daemon, ["district": "岳阳楼区", "status": ["dispatched"]])).count == 5)
         #expect(ids(try search(daemon, ["unit": "power"])) == [power])
