@@ -136,7 +136,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineCore"], swiftSettings: strict),
+        .testTarget(
+            name: "HotlineDaemonTests",
+            dependencies: ["HotlineDaemon", "HotlineCore", "HotlineSystemd", "HotlineTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LiveTests",
             dependencies: ["HotlineTesting", "Varlink", "HotlineProtocol"],

@@ -97,7 +97,10 @@ struct Hotlined: AsyncParsableCommand {
 
         let store: TicketStore
         do {
-            store = try TicketStore(path: configuration.daemon.database)
+            // Migrating a large database takes longer than TimeoutStartSec= allows.
+            store = try SystemdNotifier().extendingStartTimeout(status: "opening the database") {
+                try TicketStore(path: configuration.daemon.database)
+            }
         } catch {
             logger.critical(
                 "cannot open the database \(configuration.daemon.database): \(error)",

@@ -50,6 +50,25 @@ struct TicketStoreTests {
         #expect(mode == "wal")
     }
 
+    @Test("The search indexer's batches commit without a sync of their own; the writer is FULL again after each")
+    func indexerKeepsTheWriterDurable() async throws {
+        let f = try StoreFixture()
+        for n in 0..<3 {
+            _ = try await f.store.submit(
+                Submission(channel: .hotline, submissionId: "i-\(n)", content: "停水"),
+                lifecycle: f.lifecycle,
+                by: admin,
+                at: noon
+            )
+        }
+        #expect(try await f.store.indexQueuedForSearch(limit: 2) == 2)
+        #expect(try f.store.synchronousMode() == 2)
+        #expect(try await f.store.indexQueuedForSearch(limit: 2) == 1)
+        #expect(try await f.store.indexQueuedForSearch(limit: 2) == 0)
+        #expect(try f.store.synchronousMode() == 2)
+        #expect(try await f.store.searchQueueLength() == 0)
+    }
+
     @Test("Ticket ids are the local date and a per-day sequence")
     func ids() async throws {
         let f = try StoreFixture()

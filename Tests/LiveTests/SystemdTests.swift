@@ -71,7 +71,9 @@ struct SystemdTests {
         }
     }
 
-    @Test("sd_notify: READY with STATUS, WATCHDOG, RELOADING/READY on SIGHUP, STOPPING on SIGTERM, in order")
+    @Test(
+        "sd_notify: EXTEND_TIMEOUT while opening, READY with STATUS, WATCHDOG, RELOADING/READY on SIGHUP, STOPPING on SIGTERM, in order"
+    )
     func notify() throws {
         let daemon = try TestDaemon()
         let listener = try NotifyListener(path: daemon.directory + "/notify.sock")
@@ -93,6 +95,9 @@ struct SystemdTests {
         #expect(listener.wait(for: "READY=1"))
         let ready = try #require(listener.index(of: "READY=1"))
         #expect(listener.messages[ready].contains("STATUS=0 open, 0 pending, 0 overdue, 0 callbacks due"))
+        // Before that, while the database opens (and migrates), more time to start.
+        let opening = try #require(listener.index(of: "EXTEND_TIMEOUT_USEC=30000000"))
+        #expect(opening < ready && listener.messages[opening].contains("STATUS=opening the database"))
         #expect(listener.wait(for: "WATCHDOG=1", timeout: 3))
         _ = try daemon.call(
             "org.hotline.Dispatch.Submit",
