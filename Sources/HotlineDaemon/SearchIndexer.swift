@@ -3,15 +3,14 @@ import HotlineStore
 import Logging
 import ServiceLifecycle
 
-/// Keeps the search index current in the background: every ticket change that touches the
-/// searched text only queues the ticket (`searchQueue`), and this service indexes the queue a
-/// batch per transaction, so that neither a Submit nor a start-up after an upgrade waits for
-/// the full-text index. Until a ticket is indexed, search reads its text directly.
+/// Indexes for search, in the background, the tickets an upgrade left unindexed
+/// (`searchQueue`): a batch per transaction, so that neither the start-up after an upgrade
+/// nor a Submit waits for the whole backlog. Tickets written by this release are indexed in
+/// their own transaction and never queued, so the service ends once the queue is empty.
+/// Until a ticket is indexed, search reads its text directly.
 public final class SearchIndexer: Service, Sendable {
     /// Tickets indexed per transaction: a Submit waits behind at most one such batch.
     public static let batch = 50
-    /// How long the indexer sleeps when nothing waits: a new ticket is read directly until then.
-    public static let idlePause: Duration = .milliseconds(250)
 
     private let store: TicketStore
     private let logger: Logger
@@ -22,21 +21,20 @@ public final class SearchIndexer: Service, Sendable {
         self.logger = logger
     }
 
-    /// Runs until graceful shutdown.
+    /// Runs until the queue is empty or graceful shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var reported = false
+            var total = 0
+            let start = ContinuousClock.now
             while !Task.isCancelled {
                 do {
                     let indexed = try await self.store.indexQueuedForSearch(limit: Self.batch)
-                    if indexed == Self.batch, !reported {
-                        self.logger.info("indexing tickets for search in the background")
-                        reported = true
+                    if indexed > 0, total == 0 {
+                        self.logger.info("indexing the tickets of an earlier release for search in the background")
                     }
-                    if indexed < Self.batch {
-                        reported = false
-                        try await Task.sleep(for: Self.idlePause)
-                    }
+                    total += indexed
+                    if indexed < Self.batch { break }
+                    await Task.yield()
                 } catch is CancellationError {
                     break
                 } catch {
@@ -46,6 +44,12 @@ public final class SearchIndexer: Service, Sendable {
                     )
                     try? await Task.sleep(for: .seconds(5))
                 }
+            }
+            if total > 0, !Task.isCancelled {
+                self.logger.info(
+                    "search index complete",
+                    metadata: ["tickets": "\(total)", "seconds": "\((ContinuousClock.now - start).components.seconds)"]
+                )
             }
         }
     }

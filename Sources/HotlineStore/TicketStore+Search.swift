@@ -5,8 +5,8 @@ import HotlineCore
 extension TicketStore {
     /// The tickets that match `query` and `caller` may see, newest first, one page of them, and
     /// how many match in all. Text goes through the `ticketText` full-text index, and for the
-    /// few tickets still waiting in `searchQueue` (written since the indexer last ran) through
-    /// their own text; a phone through `ticket_phone_digits`. Never a scan of every ticket.
+    /// tickets an upgrade left waiting in `searchQueue` through their own text; a phone through
+    /// `ticket_phone_digits`. Never a scan of every ticket.
     ///
     /// The matching tickets are found once, as keys (`MATERIALIZED`), and both the total and
     /// the page are taken from them.
@@ -88,17 +88,12 @@ extension TicketStore {
         var conditions: [String] = []
         var arguments = StatementArguments()
         if let words = query.words {
-            // Candidates from the index, and the few tickets still queued for it. A word of two
-            // characters is one bigram, and the index holds every bigram of an indexed ticket's
-            // text: the index alone decides. A longer word's bigrams may be apart (the index
-            // keeps no positions), so its text must hold it; so must a queued ticket's.
+            // Candidates from the index, and the tickets still queued for it (not in it). A word
+            // of two characters is one bigram, and the index holds every bigram of an indexed
+            // ticket's text: the index alone decides. A longer word's bigrams may be apart (the
+            // index keeps no positions), so its text must hold it; so must a queued ticket's.
             conditions.append(
-                """
-                t.seq IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?
-                              AND rowid NOT IN (SELECT seq FROM searchQueue)
-                          UNION ALL
-                          SELECT seq FROM searchQueue)
-                """
+                "t.seq IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ? UNION ALL SELECT seq FROM searchQueue)"
             )
             arguments += [SearchTerms.query(words: words)]
             let pairs = words.filter { $0.unicodeScalars.count == 2 }
@@ -184,8 +179,8 @@ extension TicketStore {
     /// The transaction commits without waiting for the disk (`synchronous = NORMAL` for it
     /// alone): the index is derived data, and a crash that loses the commit loses its queue
     /// deletions with it (WAL commits are atomic), so those tickets are indexed again. The
-    /// next acknowledged write's sync makes it durable. Every Submit would otherwise share
-    /// the disk with one more sync per batch.
+    /// next acknowledged write's sync makes it durable, and Submits do not share the disk
+    /// with one more sync per batch while an upgrade's backlog is worked off.
     @discardableResult
     public func indexQueuedForSearch(limit: Int = 200) async throws -> Int {
         try await writer.writeWithoutTransaction { db in
@@ -225,12 +220,10 @@ extension TicketStore {
         )
         for row in rows {
             let seq: Int64 = row[0]
-            try db.cachedStatement(sql: "DELETE FROM ticketText WHERE rowid = ?").run([seq.databaseValue])
+            // A queued ticket is not in the index: nothing to delete first.
             if let content: String = row[2] {
                 let tokens = SearchTerms.indexText([row[1], content, row[3], row[4]])
-                try db.cachedStatement(sql: "INSERT INTO ticketText (rowid, tokens) VALUES (?, ?)").run([
-                    seq.databaseValue, tokens.databaseValue,
-                ])
+                try db.cachedStatement(sql: insertTokensSQL).run([seq.databaseValue, tokens.databaseValue])
             }
             try db.cachedStatement(sql: "DELETE FROM searchQueue WHERE seq = ?").run([seq.databaseValue])
         }

@@ -342,10 +342,9 @@ public final class TicketStore: Sendable {
 
     static func insert(_ ticket: Ticket, _ db: Database) throws {
         try db.cachedStatement(sql: insertSQL).run(ticket.databaseValues)
-        // Indexed for search in the background (indexQueuedForSearch): an FTS insert here cost
-        // a Submit ≈ 45 % of its throughput; until indexed, search reads it directly.
-        try db.cachedStatement(sql: "INSERT INTO searchQueue (seq) VALUES (?)").run([db.lastInsertedRowID.databaseValue]
-        )
+        try db.cachedStatement(sql: insertTokensSQL).run([
+            db.lastInsertedRowID.databaseValue, SearchTerms.indexText(ticket.searchedText).databaseValue,
+        ])
         try writeCoUnits(ticket, db)
     }
 
@@ -364,13 +363,43 @@ public final class TicketStore: Sendable {
         values.append(values.removeFirst())  // id goes last, for the WHERE clause
         try db.cachedStatement(sql: updateSQL).run(values)
         if ticket.searchedText != previous.searchedText {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO searchQueue (seq) SELECT seq FROM ticket WHERE id = ?")
-                .run([ticket.id.databaseValue])
+            try reindex(ticket, previous: previous, db)
         }
         if coUnitsChanged {
             try db.cachedStatement(sql: "DELETE FROM ticketCoUnit WHERE ticketId = ?").execute(arguments: [ticket.id])
             try writeCoUnits(ticket, db)
         }
+    }
+
+    /// Adds a new ticket's tokens to the search index (`rowid`, tokens).
+    static let insertTokensSQL = "INSERT INTO ticketText (rowid, tokens) VALUES (?, ?)"
+
+    /// Replaces the search tokens of `previous`'s text by those of `ticket`'s. The index keeps
+    /// no copy of them: the old ones are computed again, exactly as they were written (so
+    /// ``SearchTerms/indexText(_:)`` may change only with a migration that indexes every
+    /// ticket again). A ticket still waiting in `searchQueue` is not in the index yet: the
+    /// indexer will read its new text.
+    private static func reindex(_ ticket: Ticket, previous: Ticket, _ db: Database) throws {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.seq, q.seq IS NOT NULL FROM ticket t LEFT JOIN searchQueue q ON q.seq = t.seq
+                        WHERE t.id = ?
+                        """
+                ),
+                arguments: [ticket.id]
+            )
+        else { return }
+        let seq: Int64 = row[0]
+        let queued: Bool = row[1]
+        guard !queued else { return }
+        try db.cachedStatement(sql: "INSERT INTO ticketText (ticketText, rowid, tokens) VALUES ('delete', ?, ?)").run([
+            seq.databaseValue, SearchTerms.indexText(previous.searchedText).databaseValue,
+        ])
+        try db.cachedStatement(sql: insertTokensSQL).run([
+            seq.databaseValue, SearchTerms.indexText(ticket.searchedText).databaseValue,
+        ])
     }
 
     private static func writeCoUnits(_ ticket: Ticket, _ db: Database) throws {

@@ -160,7 +160,8 @@ struct Hotlined: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: followUp), .init(service: indexer), .init(service: slaClock), .init(service: health),
+                    .init(service: followUp), .init(service: indexer, successTerminationBehavior: .ignore),
+                    .init(service: slaClock), .init(service: health),
                     .init(service: reload),
                     .init(service: listener),
                 ],

@@ -323,6 +323,43 @@ struct SearchMigrationTests {
         }
         #expect(plan.joined().contains("ticket_phone_digits"), "\(plan)")
     }
+
+    @Test("The index of the release before, with its copy of the tokens, is replaced; every ticket indexed again")
+    func contentlessIndex() async throws {
+        let earlier = try await EarlierDatabase(
+            upTo: "v6-stats-by-known-outcome",
+            rows: """
+                INSERT INTO ticket (id, channel, submissionId, status, priority, title, content, address, result,
+                                    answeredBy, centreAnswered, receivedAt, repliedAt, ratingBy)
+                VALUES ('20260921-0001', 'hotline', 'a', 'replied', 'normal', NULL, '小区停水三天了', NULL,
+                        '已告知停水原因', 'centre', 1, 1000, 1500, 999999999),
+                       ('20260921-0002', 'mailbox', 'b', 'pending', 'normal', NULL, '路灯不亮', NULL, NULL, NULL, 0,
+                        2000, NULL, NULL);
+                DELETE FROM searchQueue WHERE seq = (SELECT seq FROM ticket WHERE id = '20260921-0001');
+                INSERT INTO ticketText (rowid, tokens)
+                    SELECT seq, '小区 区停 停水 水三 三天 天了 已告 告知 知停 水原 原因' FROM ticket WHERE id = '20260921-0001';
+                """
+        )
+        let store = try TicketStore(path: earlier.path)
+        let table = try await DatabaseQueue(path: earlier.path).read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'ticketText'") ?? ""
+        }
+        #expect(table.contains("content = ''") && table.contains("columnsize = 0"), "\(table)")
+        #expect(try await store.searchQueueLength() == 2)
+        func ids(_ text: String) async throws -> [String] {
+            var query = SearchQuery()
+            query.words = SearchTerms.words(text)
+            return try await store.search(query, visibleTo: admin).tickets.map(\.id)
+        }
+        for indexed in [false, true] {
+            if indexed { while try await store.indexQueuedForSearch(limit: 1) > 0 {} }
+            #expect(try await ids("停水") == ["20260921-0001"], "indexed: \(indexed)")
+            #expect(try await ids("告知") == ["20260921-0001"], "indexed: \(indexed)")
+            #expect(try await ids("路灯") == ["20260921-0002"], "indexed: \(indexed)")
+            #expect(try await ids("灯不亮") == ["20260921-0002"], "indexed: \(indexed)")
+        }
+        #expect(try await store.searchQueueLength() == 0)
+    }
 }
 
 /// A database file in a fresh temporary folder as an earlier release left it: migrated up to

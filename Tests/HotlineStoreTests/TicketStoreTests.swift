@@ -43,7 +43,7 @@ struct TicketStoreTests {
         #expect(
             try f.store.appliedMigrations() == [
                 "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
-                "v5-deadline-checks-in-time-order", "v6-stats-by-known-outcome",
+                "v5-deadline-checks-in-time-order", "v6-stats-by-known-outcome", "v7-search-index-written-with-tickets",
             ]
         )
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
@@ -59,6 +59,13 @@ struct TicketStoreTests {
                 lifecycle: f.lifecycle,
                 by: admin,
                 at: noon
+            )
+        }
+        // As after an upgrade: every ticket waits for the indexer.
+        try await DatabaseQueue(path: f.path).write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO ticketText (ticketText) VALUES ('delete-all'); INSERT INTO searchQueue (seq) SELECT seq FROM ticket"
             )
         }
         #expect(try await f.store.indexQueuedForSearch(limit: 2) == 2)

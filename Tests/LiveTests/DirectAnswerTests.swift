@@ -70,6 +70,14 @@ struct DirectAnswerTests {
         let replied = try must(daemon, "Reply", ["id": .string(id), "result": "已上门更换水表"], as: .water)
         #expect(replied["answeredBy"] == "unit" && replied["result"] == "已上门更换水表")
         #expect(try waterRow()?["replied"] == 1 && waterRow()?["rectified"] == 1)
+        // Search knows the unit's answer, and no longer the centre's it replaced.
+        func found(_ text: String) throws -> [String] {
+            (try daemon.call("org.hotline.Dispatch.Search", ["text": .string(text)]).parameters["tickets"]?.arrayValue
+                ?? []).compactMap { $0["id"]?.stringValue }
+        }
+        #expect(try found("水表") == [id] && found("更换水表") == [id])
+        #expect(try found("公众") == [] && found("公告栏") == [])
+        #expect(try found("停水") == [id])  // the citizen's words stay
 
         // The centre's own figures: the share it answered, and how those answers were rated.
         let day: [String: JSONValue] = ["from": "2026-09-21T00:00:00+08:00", "to": "2026-09-22T00:00:00+08:00"]
