@@ -340,7 +340,7 @@ enum Schema {
 
     /// The search index of v7: see the migration.
     static let v7 = """
-        DROP TABLE ticketText;
+        DROP TABLE IF EXISTS ticketText;
         -- Ticket search: the bigrams of each ticket's title, content, address and latest answer
         -- (SearchTerms), under the ticket's rowid, written in the ticket's own transaction. No
         -- positions (detail = none), no copy of the tokens (content = ''), no sizes
