@@ -6,26 +6,21 @@ import HotlineSystemd
 import Logging
 import Varlink
 
-/// Answers Varlink calls: decodes the parameters, checks the caller's role, lets the core
-/// decide, has the store commit, then replies. One instance serves every connection.
+/// Answers Varlink calls: routes each to the handler of its interface (``ServiceHandler``,
+/// ``DispatchHandler``, ``TestingHandler`` on the manual clock), and turns every failure into
+/// an error reply: a refusal is logged at info, a storage failure at error with its message
+/// id. One instance serves every connection.
 public struct CallHandler: Sendable {
-    /// The store.
-    public let store: TicketStore
-    /// The configuration in force.
-    public let configuration: ConfigurationBox
-    /// The clock.
-    public let clock: DaemonClock
-    /// Where ticket events and failures are logged (never citizen data or free text).
-    public let logger: Logger
-    /// When the daemon started, for `uptimeSeconds`.
-    public let startedAt: Date
-    /// Where notices go.
-    public let hub: NoticeHub
-    /// Runs SLA sweeps (for `SetTime`).
-    public let sweeper: Sweeper
-    /// Tells the SLA clock the earliest moment a changed ticket needs it (it wakes only when
-    /// that is earlier than what it sleeps for).
-    public let wakeClock: @Sendable (Date) -> Void
+    /// The configuration in force (the listener reads its limits).
+    public var configuration: ConfigurationBox { dispatch.configuration }
+    /// Where notices go (the listener counts watchers).
+    public var hub: NoticeHub { dispatch.hub }
+
+    private let service: ServiceHandler
+    private let dispatch: DispatchHandler
+    /// Every interface's handler by name.
+    private let handlers: [String: any InterfaceHandler]
+    private let logger: Logger
 
     /// Creates a handler.
     public init(
@@ -38,14 +33,23 @@ public struct CallHandler: Sendable {
         wakeClock: @escaping @Sendable (Date) -> Void,
         startedAt: Date = Date()
     ) {
-        self.store = store
-        self.configuration = configuration
-        self.clock = clock
+        dispatch = DispatchHandler(
+            store: store,
+            configuration: configuration,
+            clock: clock,
+            logger: logger,
+            startedAt: startedAt,
+            hub: hub,
+            sweeper: sweeper,
+            wakeClock: wakeClock
+        )
+        var served: [any InterfaceHandler] = [dispatch]
+        if clock.isManual {
+            served.append(TestingHandler(clock: clock, sweeper: sweeper, configuration: configuration, logger: logger))
+        }
+        service = ServiceHandler(served: served.map { ($0.name, $0.description) })
+        handlers = Dictionary(uniqueKeysWithValues: ([service] + served).map { ($0.name, $0) })
         self.logger = logger
-        self.hub = hub
-        self.sweeper = sweeper
-        self.wakeClock = wakeClock
-        self.startedAt = startedAt
     }
 
     /// How a call is answered: one reply, or (Watch) a stream of them.
@@ -64,38 +68,21 @@ public struct CallHandler: Sendable {
             return .reply(await handle(call, from: caller))
         }
         do {
-            try require(.watch, caller)
-            _ = try ParameterReader(call.parameters, allowed: [])
-            guard call.more else {
-                throw VarlinkError(
-                    name: "org.varlink.service.ExpectedMore",
-                    reason: "Watch streams: call it with more: true"
-                )
-            }
-        } catch let error as VarlinkError {
-            return .reply(VarlinkReply(error: error))
+            return try dispatch.watch(call, from: caller)
         } catch {
-            return .reply(VarlinkReply(error: .permissionDenied))
-        }
-        let notices = hub.subscribe(role: caller.role, uid: caller.uid)
-        let timeZone = configuration.current.calendar.timeZone
-        logger.info("watcher connected", metadata: ["uid": "\(caller.uid)", "role": "\(caller.role.kind.rawValue)"])
-        return .stream(notices) { notice in
-            VarlinkReply(parameters: ["notice": notice.wireValue(in: timeZone)], continues: true)
+            logRefusal(call, caller, error)
+            return .reply(VarlinkReply(error: error))
         }
     }
 
     /// The interfaces this daemon serves.
-    public var interfaces: [String] {
-        var names = [ServiceInterface.name, DispatchInterface.name]
-        if clock.isManual { names.append(TestingInterface.name) }
-        return names
-    }
+    public var interfaces: [String] { service.interfaces }
 
     /// Answers one call. Never throws: every failure becomes an error reply.
     public func handle(_ call: VarlinkCall, from caller: Caller) async -> VarlinkReply {
         do {
-            return VarlinkReply(parameters: try await answer(call, from: caller))
+            guard let handler = handlers[call.interface] else { throw VarlinkError.interfaceNotFound(call.interface) }
+            return VarlinkReply(parameters: try await handler.answer(call, from: caller))
         } catch let error as VarlinkError {
             logRefusal(call, caller, error)
             return VarlinkReply(error: error)
@@ -122,232 +109,5 @@ public struct CallHandler: Sendable {
                 "role": "\(caller.role.kind.rawValue)",
             ]
         )
-    }
-
-    private func require(_ operation: HotlineOperation, _ caller: Caller) throws(VarlinkError) {
-        guard caller.role.may(operation) else { throw .permissionDenied }
-    }
-
-    private func answer(_ call: VarlinkCall, from caller: Caller) async throws -> [String: JSONValue] {
-        switch call.interface {
-        case ServiceInterface.name:
-            return try serviceMethod(call)
-        case DispatchInterface.name:
-            return try await dispatchMethod(call, caller)
-        case TestingInterface.name where clock.isManual:
-            guard call.member == "SetTime" else { throw VarlinkError.methodNotFound(call.method) }
-            try require(.setTime, caller)
-            let reader = try ParameterReader(call.parameters, allowed: ["now"])
-            let now = try reader.date("now")
-            clock.set(now)
-            logger.notice(
-                "manual clock set",
-                metadata: ["now": "\(RFC3339.format(now, in: configuration.current.calendar.timeZone))"]
-            )
-            try await sweeper.sweep(at: now)
-            return [:]
-        default:
-            throw VarlinkError.interfaceNotFound(call.interface)
-        }
-    }
-
-    private func serviceMethod(_ call: VarlinkCall) throws(VarlinkError) -> [String: JSONValue] {
-        switch call.member {
-        case "GetInfo":
-            _ = try ParameterReader(call.parameters, allowed: [])
-            return [
-                "vendor": "hotline", "product": "hotlined", "version": .string(HotlineVersion.current),
-                "url": "https://hotline.invalid/", "interfaces": .array(interfaces.map(JSONValue.string)),
-            ]
-        case "GetInterfaceDescription":
-            let name = try ParameterReader(call.parameters, allowed: ["interface"]).string("interface", maxLength: 200)
-            let descriptions = [
-                ServiceInterface.name: ServiceInterface.description,
-                DispatchInterface.name: DispatchInterface.description,
-            ].merging(clock.isManual ? [TestingInterface.name: TestingInterface.description] : [:]) { a, _ in a }
-            guard let text = descriptions[name] else { throw .interfaceNotFound(name) }
-            return ["description": .string(text)]
-        default:
-            throw .methodNotFound(call.method)
-        }
-    }
-
-    private func dispatchMethod(_ call: VarlinkCall, _ caller: Caller) async throws -> [String: JSONValue] {
-        let config = configuration.current
-        let timeZone = config.calendar.timeZone
-        let masked = caller.role.unitID != nil
-        let lifecycle = Lifecycle(configuration: config)
-        switch call.member {
-        case "Submit":
-            try require(.submit, caller)
-            let submission = try Requests.submission(call.parameters)
-            let now = clock.now()
-            if let received = submission.receivedAt, received > now.addingTimeInterval(300) {
-                throw VarlinkError.invalidParameter("receivedAt", reason: "lies in the future")
-            }
-            let result = try await store.submit(submission, lifecycle: lifecycle, by: caller, at: now)
-            if result.created {
-                committed(
-                    Transition(ticket: result.ticket, events: result.events, notices: result.notices),
-                    by: caller,
-                    at: now
-                )
-            }
-            return [
-                "ticket": result.ticket.wireValue(in: timeZone, masked: masked),
-                "created": .bool(result.created),
-                "possibleDuplicates": .array(result.possibleDuplicates.map(JSONValue.string)),
-            ]
-
-        case "Get":
-            try require(.get, caller)
-            let id = try Requests.ticketID(ParameterReader(call.parameters, allowed: ["id"]))
-            let (ticket, events) = try await store.ticket(id, visibleTo: caller)
-            return [
-                "ticket": ticket.wireValue(in: timeZone, masked: masked),
-                "events": .array(events.map { $0.wireValue(in: timeZone) }),
-            ]
-
-        case "Search":
-            try require(.search, caller)
-            let query = try Self.searchQuery(call.parameters)
-            // The caller's history by phone is the centre's: a unit may not look a citizen up.
-            if query.phoneDigits != nil, caller.role.unitID != nil { throw VarlinkError.permissionDenied }
-            let found = try await store.search(query, visibleTo: caller)
-            return [
-                "tickets": .array(found.tickets.map { $0.wireValue(in: timeZone, masked: masked) }),
-                "total": .int(Int64(found.total)),
-                "next": found.next.map(JSONValue.string) ?? .null,
-            ]
-
-        case "List":
-            try require(.list, caller)
-            let r = try ParameterReader(
-                call.parameters,
-                allowed: ["status", "unit", "overdue", "supervised", "limit", "after"]
-            )
-            var query = TicketQuery()
-            for raw in try r.optionalStrings("status", maxLength: 20, maxCount: 10) ?? [] {
-                guard let status = TicketStatus(rawValue: raw) else {
-                    throw VarlinkError.invalidParameter("status", reason: "unknown value \(raw)")
-                }
-                query.statuses.append(status)
-            }
-            query.unit = try r.optionalString("unit", maxLength: 64)
-            query.overdue = try r.optionalBool("overdue")
-            query.supervised = try r.optionalBool("supervised")
-            query.limit = try r.optionalInt("limit", in: 1...TicketQuery.maximumLimit) ?? TicketQuery.defaultLimit
-            query.after = try r.optionalString("after", maxLength: 64)
-            let page = try await store.list(query, visibleTo: caller)
-            var reply: [String: JSONValue] = [
-                "tickets": .array(page.tickets.map { $0.wireValue(in: timeZone, masked: masked) })
-            ]
-            reply["next"] = page.next.map(JSONValue.string) ?? .null
-            return reply
-
-        case "Stats":
-            try require(.stats, caller)
-            let r = try ParameterReader(call.parameters, allowed: ["from", "to"])
-            let from = try r.date("from")
-            let to = try r.date("to")
-            guard from < to else { throw VarlinkError.invalidParameter("to", reason: "must be later than from") }
-            var units = config.units.map(\.id)
-            if let own = caller.role.unitID { units = [own] }
-            let figures = try await store.figures(from: from, to: to, units: units)
-            var rows = figures.units
-            if let own = caller.role.unitID { rows = rows.filter { $0.unit == own } }
-            var total = UnitStats(unit: "total")
-            for row in rows { total.add(row) }
-            let weights = config.statsWeights
-            return [
-                "units": .array(UnitStats.ranked(rows, weights: weights).map { $0.wireValue(weights: weights) }),
-                "total": total.wireValue(weights: weights),
-                "weights": weights.wireValue,
-                // The centre's figures are the centre's: a unit gets its own row only.
-                "centre": caller.role.unitID == nil ? figures.centre.wireValue : .null,
-            ]
-
-        case "Status":
-            _ = try ParameterReader(call.parameters, allowed: [])
-            let counts = try await store.statusCounts()
-            return [
-                "version": .string(HotlineVersion.current),
-                "uptimeSeconds": .int(Int64(Date().timeIntervalSince(startedAt))),
-                "open": .int(Int64(counts.open)), "pending": .int(Int64(counts.pending)),
-                "overdue": .int(Int64(counts.overdue)), "callbacksDue": .int(Int64(counts.callbacksDue)),
-            ]
-
-        default:
-            guard let operation = HotlineOperation(method: call.member),
-                HotlineOperation.ticketChanges.contains(operation)
-            else {
-                throw VarlinkError.methodNotFound(call.method)
-            }
-            try require(operation, caller)
-            guard let (id, command) = try Requests.command(call.member, call.parameters) else {
-                throw VarlinkError.methodNotFound(call.method)
-            }
-            let now = clock.now()
-            let transition = try await store.apply(command, to: id, lifecycle: lifecycle, by: caller, at: now)
-            committed(transition, by: caller, at: now)
-            return ["ticket": transition.ticket.wireValue(in: timeZone, masked: masked)]
-        }
-    }
-
-    /// After a commit: log the events, send the notices, tell the clock of new deadlines.
-    private func committed(_ transition: Transition, by caller: Caller, at now: Date) {
-        for event in transition.events {
-            TicketLog.event(event, of: transition.ticket, actorUid: caller.uid, logger: logger)
-        }
-        hub.publish(transition.notices)
-        sweeper.checkCalendarCoverage(of: transition.ticket, at: now)
-        let warnAt = configuration.current.sla.warnAt
-        if let earliest = transition.ticket.runningDeadlines(warnFraction: warnAt).compactMap(\.nextCheck).min() {
-            wakeClock(earliest)
-        }
-    }
-
-    /// `Search`'s parameters (contract §9) as a store query.
-    static func searchQuery(_ parameters: [String: JSONValue]) throws(VarlinkError) -> SearchQuery {
-        let r = try ParameterReader(
-            parameters,
-            allowed: [
-                "text", "phone", "category", "district", "unit", "status", "channel", "from", "to", "limit", "after",
-            ]
-        )
-        var query = SearchQuery()
-        if let text = try r.optionalString("text", maxLength: Requests.maximumFieldLength) {
-            guard let words = SearchTerms.words(text) else {
-                throw .invalidParameter("text", reason: "every word needs two characters or more")
-            }
-            query.words = words
-        }
-        if let phone = try r.optionalString("phone", maxLength: 32) {
-            guard let digits = PhoneNumber.digits(phone) else {
-                throw .invalidParameter("phone", reason: "has no digits")
-            }
-            query.phoneDigits = digits
-        }
-        query.category = try r.optionalString("category", maxLength: Requests.maximumFieldLength)
-        query.district = try r.optionalString("district", maxLength: Requests.maximumFieldLength)
-        query.unit = try r.optionalString("unit", maxLength: 64)
-        for raw in try r.optionalStrings("status", maxLength: 20, maxCount: 10) ?? [] {
-            guard let status = TicketStatus(rawValue: raw) else {
-                throw .invalidParameter("status", reason: "unknown value \(raw)")
-            }
-            query.statuses.append(status)
-        }
-        query.channel = try r.optionalEnum("channel")
-        query.from = try r.optionalDate("from")
-        query.to = try r.optionalDate("to")
-        query.limit = try r.optionalInt("limit", in: 1...SearchQuery.maximumLimit) ?? SearchQuery.defaultLimit
-        query.after = try r.optionalString("after", maxLength: 64)
-        guard
-            query.words != nil || query.phoneDigits != nil || query.category != nil || query.district != nil
-                || query.unit != nil || !query.statuses.isEmpty
-        else {
-            throw .invalidParameter("text", reason: "give text, phone, category, district, unit or status")
-        }
-        return query
     }
 }
