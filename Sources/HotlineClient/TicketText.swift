@@ -193,7 +193,7 @@ public struct TicketText: Sendable {
             .init("RESPONSE", .right),
             .init("ON TIME", .right), .init("SOLVED", .right), .init("SATISFIED", .right), .init("BAD", .right),
             .init("CALLED BACK", .right), .init("OVERDUE", .right), .init("RETURNED", .right),
-            .init("EXTENDED", .right),
+            .init("EXTENDED", .right), .init("URGED", .right),
             .init("SCORE", .right),
         ])
         func row(_ stats: JSONValue, rank: String) -> [String] {
@@ -204,7 +204,7 @@ public struct TicketText: Sendable {
                 Self.percent(stats["responseRate"]), Self.percent(stats["onTimeRate"]),
                 Self.percent(stats["solvedRate"]),
                 Self.percent(stats["satisfactionRate"]), count("badRatings"), Self.percent(stats["callbackRate"]),
-                overdue == "0" ? overdue : style.red(overdue), count("returned"), count("extended"),
+                overdue == "0" ? overdue : style.red(overdue), count("returned"), count("extended"), count("urged"),
                 Self.score(stats["score"]),
             ]
         }

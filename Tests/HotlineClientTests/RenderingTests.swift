@@ -101,19 +101,20 @@ struct RenderingTests {
             [
                 "unit": "gas", "dispatched": 4, "responseRate": 1.0, "onTimeRate": 1.0, "solvedRate": 1.0,
                 "satisfactionRate": 1.0,
-                "badRatings": 0, "callbackRate": .null, "overdue": 0, "returned": 0, "extended": 0, "score": 100.0,
+                "badRatings": 0, "callbackRate": .null, "overdue": 0, "returned": 0, "extended": 0, "urged": 0,
+                "score": 100.0,
             ],
             [
                 "unit": "housing", "dispatched": 12, "responseRate": 0.75, "onTimeRate": 0.5, "solvedRate": 0.6667,
                 "satisfactionRate": 0.5, "badRatings": 3, "callbackRate": 0.6667, "overdue": 4, "returned": 1,
-                "extended": 2,
+                "extended": 2, "urged": 5,
                 "score": 63.33,
             ],
         ]
         let total: JSONValue = [
             "unit": "total", "dispatched": 16, "responseRate": 0.8125, "onTimeRate": 0.625,
             "solvedRate": 0.75, "satisfactionRate": 0.625, "badRatings": 3, "callbackRate": 0.6667,
-            "overdue": 4, "returned": 1, "extended": 2, "score": 72.5,
+            "overdue": 4, "returned": 1, "extended": 2, "urged": 5, "score": 72.5,
         ]
         try golden("stats.txt", text.stats(units, total: total))
     }
