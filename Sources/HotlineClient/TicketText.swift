@@ -186,6 +186,30 @@ public struct TicketText: Sendable {
             + "called back \(Self.percent(figures["callbackRate"]))"
     }
 
+    /// `hotspots`: each key with its count, its share of the period's tickets, the count of
+    /// the period before and the change; then the period's total.
+    public func hotspots(_ rows: [JSONValue], total: JSONValue?, by: String) -> String {
+        var table = TextTable(columns: [
+            .init(by.uppercased(), maximumWidth: 28), .init("COUNT", .right), .init("SHARE", .right),
+            .init("BEFORE", .right), .init("CHANGE", .right),
+        ])
+        let all = total?.numberValue ?? 0
+        for row in rows {
+            let count = row["count"]?.numberValue ?? 0
+            var change = "–"
+            if let value = row["change"]?.numberValue {
+                change = String(format: "%+.1f%%", value * 100)
+                if value > 0 { change = style.red(change) }
+            }
+            table.append([
+                row["key"]?.stringValue ?? "(none)", row["count"]?.plainText ?? "0",
+                all > 0 ? String(format: "%.1f%%", count / all * 100) : "–", row["previous"]?.plainText ?? "0",
+                change,
+            ])
+        }
+        return table.render(style: style) + "\(total?.plainText ?? "0") tickets in the period\n"
+    }
+
     /// `stats`: the ranking, then the total.
     public func stats(_ units: [JSONValue], total: JSONValue) -> String {
         var table = TextTable(columns: [

@@ -38,6 +38,8 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     case search
     /// Read the per-unit figures.
     case stats
+    /// Count the tickets of a period by category, district, unit or channel (热点).
+    case hotspots
     /// Stream notices.
     case watch
     /// Read the daemon's health.
@@ -54,7 +56,9 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
         .claim, .progress, .return, .requestExtension, .explainOverdue, .reply,
     ]
     /// Operations of the hotline centre's operators.
-    static let operatorWork: Set<HotlineOperation> = [.submit, .answer, .dispatch, .merge, .rate, .callback, .urge]
+    static let operatorWork: Set<HotlineOperation> = [
+        .submit, .answer, .dispatch, .merge, .rate, .callback, .urge, .hotspots,
+    ]
     /// Operations of supervisors on top of the operators'.
     static let supervisorWork: Set<HotlineOperation> = [.decideExtension, .supervise]
     /// Reading operations every role but `none` has (units limited to their own tickets).

@@ -117,6 +117,17 @@ struct DispatchHandler: InterfaceHandler {
                 "centre": caller.role.unitID == nil ? figures.centre.wireValue : .null,
             ]
 
+        case "Hotspots":
+            try caller.require(.hotspots)
+            let r = try ParameterReader(call.parameters, allowed: ["from", "to", "by", "limit"])
+            let from = try r.date("from")
+            let to = try r.date("to")
+            guard from < to else { throw VarlinkError.invalidParameter("to", reason: "must be later than from") }
+            let by: HotspotKey = try r.enumValue("by")
+            let limit = try r.optionalInt("limit", in: 1...100) ?? 10
+            let found = try await store.hotspots(from: from, to: to, by: by, limit: limit)
+            return ["rows": .array(found.rows.map(\.wireValue)), "total": .int(Int64(found.total))]
+
         case "Status":
             _ = try ParameterReader(call.parameters, allowed: [])
             let counts = try await store.statusCounts()

@@ -213,6 +213,21 @@ public enum DispatchInterface {
           score: ?float
         )
 
+        # What Hotspots counts by: the ticket's category, district, lead unit or channel.
+        type HotspotKey (category, district, unit, channel)
+
+        # One key's tickets in a period and in the period of the same length right before it.
+        type Hotspot (
+          # The category, district, unit or channel; null for the tickets without one.
+          key: ?string,
+          # Tickets received in the period with this key.
+          count: int,
+          # Tickets received with this key in the period of the same length before it.
+          previous: int,
+          # (count - previous) / previous; null when previous is 0.
+          change: ?float
+        )
+
         # The hotline centre's own figures for the tickets received in a period, over all
         # channels: the share it answered itself (直办率) and how those answers were rated.
         type CentreStats (
@@ -366,6 +381,14 @@ public enum DispatchInterface {
           total: UnitStats,
           weights: StatsWeights,
           centre: ?CentreStats
+        )
+
+        # What the city is calling about (热点): the tickets received in [from, to) counted by
+        # one key, highest count first (then key; no key last), at most limit rows; total is
+        # every ticket received in the period. Operators and supervisors.
+        method Hotspots(from: string, to: string, by: HotspotKey, limit: ?int) -> (
+          rows: []Hotspot,
+          total: int
         )
 
         # Streams notices (call with more: true) until the client hangs up; a unit's stream

@@ -57,6 +57,40 @@ struct Stats: ParsableCommand {
     }
 }
 
+/// `hotlinectl hotspots`.
+struct Hotspots: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "What the city calls about: a period's tickets by category, district, unit or channel, against the period before."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var period: PeriodOptions
+    @Option(help: "category, district, unit or channel.") var by: Key = .category
+    @Option(help: "The most rows (1–100).") var limit = 10
+
+    enum Key: String, ExpressibleByArgument, CaseIterable {
+        case category, district, unit, channel
+    }
+
+    func validate() throws {
+        guard (1...100).contains(limit) else { throw ValidationError("--limit \(limit) is not between 1 and 100") }
+    }
+
+    func run() throws {
+        let (from, to) = period.parameters(in: global.site.timeZone)
+        let reply = try Client(options: global).call(
+            "org.hotline.Dispatch.Hotspots",
+            ["from": .string(from), "to": .string(to), "by": .string(by.rawValue), "limit": .int(Int64(limit))]
+        )
+        guard !global.json else { return }
+        print(
+            global.text.hotspots(reply["rows"]?.arrayValue ?? [], total: reply["total"], by: by.rawValue),
+            terminator: ""
+        )
+    }
+}
+
 /// `hotlinectl report`.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(

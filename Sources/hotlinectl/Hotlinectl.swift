@@ -49,7 +49,7 @@ struct Hotlinectl: ParsableCommand {
             Extend.self,
             DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,
             Urge.self,
-            Stats.self, Report.self, Watch.self, Status.self, Info.self, Call.self,
+            Stats.self, Hotspots.self, Report.self, Watch.self, Status.self, Info.self, Call.self,
         ]
     )
 }
