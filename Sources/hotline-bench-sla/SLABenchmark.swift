@@ -151,14 +151,14 @@ struct SLABenchmark: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "Stats for one month over %d units (whole days, from the day rollup): median %.1f ms, min %.1f ms (%lld tickets in the month)",
+                    "Stats for one month over %d units (whole hours, from the hour rollup): median %.1f ms, min %.1f ms (%lld tickets in the month)",
                 Self.units.count,
                 statsTimes[statsTimes.count / 2],
                 statsTimes[0],
                 counted
             )
         )
-        // The same period shifted by a second is not day-aligned: the scan path.
+        // The same period shifted by a second is not hour-aligned: its two ends are scanned.
         let shifted: [String: JSONValue] = [
             "from": time(Self.t0.addingTimeInterval(-86400 * 10 + 1)),
             "to": time(Self.t0.addingTimeInterval(86400 * 20 + 1)),
@@ -166,7 +166,12 @@ struct SLABenchmark: AsyncParsableCommand {
         var scanTimes: [Double] = []
         for _ in 0..<3 { scanTimes.append(try timed("org.hotline.Dispatch.Stats", shifted).0) }
         scanTimes.sort()
-        print(String(format: "Stats for the same month not aligned to days (index scan): median %.1f ms", scanTimes[1]))
+        print(
+            String(
+                format: "Stats for the same month shifted by a second (two partial hours scanned): median %.1f ms",
+                scanTimes[1]
+            )
+        )
         print(
             "daemon RSS: \(ProcessStatus.field("VmRSS", of: daemon.processIdentifier)) (VmHWM \(ProcessStatus.field("VmHWM", of: daemon.processIdentifier)))"
         )
