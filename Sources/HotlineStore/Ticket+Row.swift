@@ -114,8 +114,12 @@ extension Ticket {
     }
 
     /// What ticket search looks in (contract §9): title, content, address and the latest
-    /// answer, in the order `indexQueuedForSearch` indexes them.
+    /// answer; the values of ``searchedColumns``, in their order.
     var searchedText: [String?] { [title, content, location.address, result] }
+
+    /// The columns of ``searchedText``, in its order. The indexer reads a queued ticket's text
+    /// through them, and the contentless index can delete tokens only as they were written.
+    static let searchedColumns = ["title", "content", "address", "result"]
 
     /// The co-handling units as the `coUnits` column holds them (a JSON array; the
     /// `knowledge` column holds its ids the same way).

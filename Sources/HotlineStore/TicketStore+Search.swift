@@ -147,7 +147,7 @@ extension TicketStore {
     }
 
     /// The searched fields of `ticket t`, each on its own (a word never spans two fields).
-    private static let searchedFields = ["t.title", "t.content", "t.address", "t.result"]
+    private static let searchedFields = Ticket.searchedColumns.map { "t." + $0 }
 
     /// A condition on `ticket t`: one of its searched fields holds `word` (lower-cased, as
     /// ``SearchTerms/words(_:)`` gives it). Only a word with Latin letters compares with the
@@ -185,9 +185,12 @@ extension TicketStore {
     public func indexQueuedForSearch(limit: Int = 200) async throws -> Int {
         try await writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            let indexed: Int
+            var indexed = 0
             do {
-                indexed = try Self.indexQueued(limit: limit, db)
+                try db.inTransaction {
+                    indexed = try Self.indexQueuedRows(limit: limit, db)
+                    return .commit
+                }
             } catch {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 throw error
@@ -197,33 +200,24 @@ extension TicketStore {
         }
     }
 
-    /// Indexes up to `limit` queued tickets in a transaction of its own.
-    private static func indexQueued(limit: Int, _ db: Database) throws -> Int {
-        var indexed = 0
-        try db.inTransaction {
-            indexed = try indexQueuedRows(limit: limit, db)
-            return .commit
-        }
-        return indexed
-    }
+    /// The queued tickets' text, the oldest queued first.
+    private static let queuedTextSQL =
+        "SELECT q.seq, t.seq IS NOT NULL, " + Ticket.searchedColumns.map { "t." + $0 }.joined(separator: ", ")
+        + " FROM searchQueue q LEFT JOIN ticket t ON t.seq = q.seq ORDER BY q.seq LIMIT ?"
 
     /// Indexes up to `limit` queued tickets inside the caller's transaction.
     private static func indexQueuedRows(limit: Int, _ db: Database) throws -> Int {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT q.seq, t.title, t.content, t.address, t.result
-                    FROM searchQueue q LEFT JOIN ticket t ON t.seq = q.seq ORDER BY q.seq LIMIT ?
-                    """
-            ),
-            arguments: [limit]
-        )
+        let rows = try Row.fetchAll(db.cachedStatement(sql: queuedTextSQL), arguments: [limit])
         for row in rows {
             let seq: Int64 = row[0]
-            // A queued ticket is not in the index: nothing to delete first.
-            if let content: String = row[2] {
-                let tokens = SearchTerms.indexText([row[1], content, row[3], row[4]])
-                try db.cachedStatement(sql: insertTokensSQL).run([seq.databaseValue, tokens.databaseValue])
+            let exists: Bool = row[1]
+            // A queued ticket is not in the index: nothing to delete first. A queue row whose
+            // ticket is gone only leaves the queue.
+            if exists {
+                let text: [String?] = Ticket.searchedColumns.indices.map { row[$0 + 2] }
+                try db.cachedStatement(sql: insertTokensSQL).run([
+                    seq.databaseValue, SearchTerms.indexText(text).databaseValue,
+                ])
             }
             try db.cachedStatement(sql: "DELETE FROM searchQueue WHERE seq = ?").run([seq.databaseValue])
         }
