@@ -45,9 +45,29 @@ public struct ErrorSentence: Sendable, Hashable {
                 "this submission id was already used for ticket \(text("id")) with \(field); "
                 + "give a new --submission-id for a new request (the same content repeats the old one)"
             status = ExitStatus.conflict
+        case "NoSuchEntry" where method.hasPrefix(Self.knowledge):
+            self.text =
+                "no knowledge-base entry \(text("id")); hotlinectl knowledge search finds entries by their words"
+            status = ExitStatus.notFound
         case "NoSuchEntry":
             self.text = "no knowledge-base entry \(text("id")) is in force; cite only entries in force"
             status = ExitStatus.notFound
+        case "StaleVersion":
+            let version = parameters["version"]?.plainText ?? "?"
+            self.text =
+                "entry \(text("id")) is at version \(version), not the one your change was made to, so nothing was "
+                + "changed (someone else may have changed it); read it (hotlinectl knowledge show \(text("id"))), then update it with --version \(version)"
+            status = ExitStatus.conflict
+        case "NoSuchImport":
+            self.text =
+                "the import \(text("import")) is no longer open (committed, discarded or too old); import the file again"
+            status = ExitStatus.notFound
+        case "PermissionDenied" where method.hasPrefix(Self.knowledge):
+            let changes = ["Add", "Update", "Retire", "Import"].contains(member)
+            self.text =
+                "permission denied: uid \(uid) may not \(changes ? "change" : "read") the knowledge base; "
+                + (changes ? "only supervisors add, update and retire entries" : "ask the administrator for a role")
+            status = ExitStatus.permission
         case "PermissionDenied":
             self.text =
                 "permission denied: uid \(uid) may not \(HotlineOperation(method: member).map(Self.verb) ?? member); "
@@ -82,6 +102,9 @@ public struct ErrorSentence: Sendable, Hashable {
             status = ExitStatus.failed
         }
     }
+
+    /// The knowledge base's methods' prefix.
+    static let knowledge = "org.hotline.Knowledge."
 
     /// The values an enumerated parameter takes, as the daemon spells them.
     static let allowedValues: [String: [String]] = [

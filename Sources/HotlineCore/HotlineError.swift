@@ -12,6 +12,12 @@ public enum HotlineError: Error, Sendable, Hashable {
     case submissionConflict(id: String, field: String)
     /// No knowledge-base entry with this id is in force. Cite entries in force only.
     case noSuchEntry(id: String)
+    /// An update named a version of the entry that is no longer its current one (`version`
+    /// is). Get the entry again, apply the change to it, and send that version.
+    case staleVersion(id: String, version: Int)
+    /// No knowledge-base import with this id is open for the caller (committed, discarded
+    /// after a bad entry, or left too long). Start the import again.
+    case noSuchImport(id: String)
     /// The caller's role may not call this method. Ask for the right group membership.
     case permissionDenied
     /// A parameter is missing, of the wrong type, out of range or an unknown enum value.
@@ -28,6 +34,9 @@ extension HotlineError: CustomStringConvertible {
         case .submissionConflict(let id, let field):
             "the submission id was already used for ticket \(id) with a different \(field)"
         case .noSuchEntry(let id): "no knowledge-base entry \(id) is in force"
+        case .staleVersion(let id, let version):
+            "entry \(id) has changed since: its current version is \(version); apply the change to that"
+        case .noSuchImport(let id): "no import \(id) is open: it was committed, discarded or left too long"
         case .permissionDenied: "permission denied"
         case .invalidParameter(let parameter, let reason): "invalid parameter \(parameter): \(reason)"
         }

@@ -7,7 +7,7 @@ import Logging
 import Varlink
 
 /// Answers Varlink calls: routes each to the handler of its interface (``ServiceHandler``,
-/// ``DispatchHandler``, ``TestingHandler`` on the manual clock), and turns every failure into
+/// ``DispatchHandler``, ``KnowledgeHandler``, ``TestingHandler`` on the manual clock), and turns every failure into
 /// an error reply: a refusal is logged at info, a storage failure at error with its message
 /// id. One instance serves every connection.
 public struct CallHandler: Sendable {
@@ -43,7 +43,9 @@ public struct CallHandler: Sendable {
             sweeper: sweeper,
             wakeClock: wakeClock
         )
-        var served: [any InterfaceHandler] = [dispatch]
+        var served: [any InterfaceHandler] = [
+            dispatch, KnowledgeHandler(store: store, configuration: configuration, clock: clock, logger: logger),
+        ]
         if clock.isManual {
             served.append(TestingHandler(clock: clock, sweeper: sweeper, configuration: configuration, logger: logger))
         }

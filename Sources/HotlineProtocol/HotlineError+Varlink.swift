@@ -24,6 +24,18 @@ extension HotlineError {
             )
         case .noSuchEntry(let id):
             return VarlinkError(name: prefix + "NoSuchEntry", parameters: ["id": .string(id)], reason: description)
+        case .staleVersion(let id, let version):
+            return VarlinkError(
+                name: KnowledgeInterface.name + ".StaleVersion",
+                parameters: ["id": .string(id), "version": .int(Int64(version))],
+                reason: description
+            )
+        case .noSuchImport(let id):
+            return VarlinkError(
+                name: KnowledgeInterface.name + ".NoSuchImport",
+                parameters: ["import": .string(id)],
+                reason: description
+            )
         case .permissionDenied:
             return .permissionDenied
         case .invalidParameter(let parameter, let reason):

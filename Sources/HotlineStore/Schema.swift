@@ -65,6 +65,11 @@ enum Schema {
         migrator.registerMigration("v7-search-index-written-with-tickets") { db in
             try db.execute(sql: v7)
         }
+        // The knowledge base: entries, every earlier version kept, their own search index, and
+        // imports staged until their last call.
+        migrator.registerMigration("v8-knowledge-base") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 

@@ -14,7 +14,7 @@ public final class TicketStore: Sendable {
 
     private let pool: DatabasePool
     /// Submit and the ticket commands go through group commit.
-    private let committer: GroupCommitter
+    let committer: GroupCommitter
     /// Copies the log into the database file off the writer.
     private let checkpointer: WALCheckpointer
     /// The last ticket number handed out per day (`20261129` → 42); only the writer uses it.
@@ -116,7 +116,7 @@ public final class TicketStore: Sendable {
                     notices: []
                 )
             }
-            try Self.checkEntriesInForce(submission.knowledge, db)
+            try Self.checkEntriesInForce(submission.knowledge, at: now, db)
             let id = try self.nextID(db, day: lifecycle.configuration.calendar.localDate(of: now))
             let transition = unnumbered.identified(as: id)
             try Self.insert(transition.ticket, db)
@@ -129,6 +129,7 @@ public final class TicketStore: Sendable {
                 db
             )
             try Self.rollUp(from: nil, to: transition.ticket, db)
+            try Self.countUses(of: submission.knowledge, db)
             return SubmitResult(
                 ticket: transition.ticket,
                 created: true,
@@ -150,7 +151,11 @@ public final class TicketStore: Sendable {
         at now: Date
     ) async throws -> Transition {
         try await committer.write { db in
-            if case .answer(_, let knowledge) = command { try Self.checkEntriesInForce(knowledge, db) }
+            var cited: [String] = []
+            if case .answer(_, let knowledge) = command {
+                try Self.checkEntriesInForce(knowledge, at: now, db)
+                cited = knowledge
+            }
             // Passed deadlines first, so that the history keeps its order.
             try Self.foldPassings(of: id, db)
             guard let ticket = try Self.fetch(id, db) else { throw HotlineError.noSuchTicket(id: id) }
@@ -172,15 +177,9 @@ public final class TicketStore: Sendable {
                 db
             )
             try Self.rollUp(from: ticket, to: transition.ticket, db)
+            try Self.countUses(of: cited, db)
             return transition
         }
-    }
-
-    /// Refuses an answer that cites knowledge-base entries not in force (`noSuchEntry`), before
-    /// anything is written. The knowledge base (contract §10) is not part of this release yet,
-    /// so no entry is in force: an answer may cite none.
-    static func checkEntriesInForce(_ ids: [String], _ db: Database) throws {
-        if let id = ids.first { throw HotlineError.noSuchEntry(id: id) }
     }
 
     // MARK: Reading

@@ -26,6 +26,8 @@ public enum MessageID: String, Sendable, CaseIterable {
     case answered = "a91ea990b74b424a8a1951680dc4c80b"
     /// The hotline centre urged a unit on (催办).
     case urged = "67030cddc1ea45fb9a4eeaf242640f8c"
+    /// A knowledge-base entry was added, updated or retired, or an import was committed.
+    case knowledgeChanged = "ae7f3a63508a40f7953f0f47f90e2353"
     /// The database refused a change (disk full, I/O error).
     case storageError = "f9be3574274d43559280a388f88c62c5"
 

@@ -26,7 +26,15 @@ struct Hotlinectl: ParsableCommand {
             Foundation.exit(ExitStatus.usage)
         }
         if !global.isEmpty, !arguments.isEmpty {
-            arguments.insert(contentsOf: global, at: 1)
+            // Behind the subcommand's own subcommand when it has them (knowledge search …).
+            var at = 1
+            if let group = configuration.subcommands.first(where: { $0._commandName == arguments[0] }),
+                arguments.count > 1,
+                group.configuration.subcommands.contains(where: { $0._commandName == arguments[1] })
+            {
+                at = 2
+            }
+            arguments.insert(contentsOf: global, at: at)
         } else {
             arguments += global
         }
@@ -49,7 +57,7 @@ struct Hotlinectl: ParsableCommand {
             Extend.self,
             DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,
             Urge.self,
-            Stats.self, Hotspots.self, Report.self, Watch.self, Status.self, Info.self, Call.self,
+            Stats.self, Hotspots.self, Report.self, Knowledge.self, Watch.self, Status.self, Info.self, Call.self,
         ]
     )
 }

@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+import HotlineCore
+
+extension TicketStore {
+    // MARK: Changes
+
+    /// Adds an entry as its first version, indexed for search in the same transaction.
+    public func addEntry(_ draft: KnowledgeDraft, by uid: UInt32, at now: Date) async throws -> KnowledgeEntry {
+        try await committer.write { db in
+            let seq = try Self.nextEntrySeq(db)
+            let entry = draft.entry(id: Self.entryID(seq), by: uid, at: now)
+            try db.cachedStatement(sql: Self.insertEntrySQL).run(
+                [seq.databaseValue, entry.id.databaseValue] + entry.contentValues
+            )
+            try db.cachedStatement(sql: Self.insertEntryTokensSQL).run([
+                seq.databaseValue, SearchTerms.indexText(entry.searchedText).databaseValue,
+            ])
+            return entry
+        }
+    }
+
+    /// Makes the next version of entry `id` from `edit`, when `version` is its current one
+    /// (`staleVersion` otherwise, and nothing changes). The version it replaces is kept.
+    public func updateEntry(
+        _ id: String,
+        version: Int,
+        _ edit: KnowledgeEdit,
+        by uid: UInt32,
+        at now: Date
+    ) async throws -> KnowledgeEntry {
+        try await committer.write { db in
+            let (seq, current) = try Self.currentEntry(id, db)
+            guard current.version == version else { throw HotlineError.staleVersion(id: id, version: current.version) }
+            let next = current.edited(edit, by: uid, at: now)
+            try Self.replace(seq: seq, current, with: next, note: nil, db)
+            return next
+        }
+    }
+
+    /// Retires entry `id` (its next version, with `note`); an entry already retired is
+    /// returned as it is, so that a repeated call changes nothing.
+    public func retireEntry(_ id: String, note: String, by uid: UInt32, at now: Date) async throws -> KnowledgeEntry {
+        try await committer.write { db in
+            let (seq, current) = try Self.currentEntry(id, db)
+            guard !current.retired else { return current }
+            let next = current.retiring(by: uid, at: now)
+            try Self.replace(seq: seq, current, with: next, note: note, db)
+            return next
+        }
+    }
+
+    /// Keeps `current` as a version of its own and writes `next` over the entry's row; the
+    /// search tokens change with the text.
+    private static func replace(
+        seq: Int64,
+        _ current: KnowledgeEntry,
+        with next: KnowledgeEntry,
+        note: String?,
+        _ db: Database
+    ) throws {
+        try db.cachedStatement(sql: keepVersionSQL).execute(arguments: [current.id])
+        let assignments = KnowledgeEntry.fields.dropLast().map { "\($0) = ?" }.joined(separator: ", ")
+        try db.cachedStatement(sql: "UPDATE knowledgeEntry SET \(assignments), note = ? WHERE seq = ?").run(
+            next.contentValues + [note?.databaseValue ?? .null, seq.databaseValue]
+        )
+        if next.searchedText != current.searchedText {
+            try db.cachedStatement(
+                sql: "INSERT INTO knowledgeText (knowledgeText, rowid, tokens) VALUES ('delete', ?, ?)"
+            ).run([seq.databaseValue, SearchTerms.indexText(current.searchedText).databaseValue])
+            try db.cachedStatement(sql: insertEntryTokensSQL).run([
+                seq.databaseValue, SearchTerms.indexText(next.searchedText).databaseValue,
+            ])
+        }
+    }
+
+    // MARK: Reading
+
+    /// Entry `id` as it is now, and every version it had before, oldest first.
+    public func entry(_ id: String) async throws -> (entry: KnowledgeEntry, versions: [KnowledgeEntry]) {
+        try await reader.read { db in
+            let (_, current) = try Self.currentEntry(id, db)
+            let versions = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(KnowledgeEntry.selectedColumns("v", idColumn: "entryId")) FROM knowledgeVersion v
+                        WHERE v.entryId = ? ORDER BY v.version
+                        """
+                ),
+                arguments: [id]
+            ).map { KnowledgeEntry(row: $0) }
+            return (current, versions)
+        }
+    }
+
+    /// The entries that hold every word of `query`, best first (contract §10): those whose
+    /// title holds every word, then the rest; within each, the most cited first, then the
+    /// newest. Retired entries and those past their validity at `now` are left out unless
+    /// the query includes them. `total` counts every match.
+    ///
+    /// Candidates come from the `knowledgeText` index: a word of two characters is decided
+    /// by it alone (every bigram of every entry is in it), a longer one by the text itself.
+    public func searchEntries(
+        _ query: KnowledgeQuery,
+        at now: Date
+    ) async throws -> (entries: [KnowledgeEntry], total: Int) {
+        try await reader.read { db in
+            var conditions = ["e.seq IN (SELECT rowid FROM knowledgeText WHERE knowledgeText MATCH ?)"]
+            var arguments: StatementArguments = [SearchTerms.query(words: query.words)]
+            for word in query.words where word.unicodeScalars.count > 2 {
+                conditions.append(Self.entryContainsSQL(word, in: Self.entryFields))
+                arguments += Self.entryContainsArguments(word, in: Self.entryFields)
+            }
+            if !query.includeRetired {
+                conditions.append("e.retired = 0 AND (e.validUntil IS NULL OR e.validUntil > ?)")
+                arguments += [now.millis]
+            }
+            if let category = query.category {
+                conditions.append("e.category = ?")
+                arguments += [category]
+            }
+            var inTitle = StatementArguments()
+            for word in query.words { inTitle += Self.entryContainsArguments(word, in: ["e.title"]) }
+            let titleHoldsAll = query.words.map { Self.entryContainsSQL($0, in: ["e.title"]) }
+                .joined(separator: " AND ")
+            let order = "inTitle DESC, uses DESC, updatedAt DESC, seq DESC"
+            let sql = """
+                WITH m AS MATERIALIZED (
+                  SELECT e.seq, e.uses, e.updatedAt, (\(titleHoldsAll)) AS inTitle FROM knowledgeEntry e
+                  WHERE \(conditions.joined(separator: " AND "))
+                )
+                SELECT (SELECT count(*) FROM m), \(KnowledgeEntry.selectedColumns("e"))
+                FROM (SELECT * FROM m ORDER BY \(order) LIMIT ?) p JOIN knowledgeEntry e ON e.seq = p.seq
+                ORDER BY p.inTitle DESC, p.uses DESC, p.updatedAt DESC, p.seq DESC
+                """
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: sql),
+                arguments: inTitle + arguments + [query.limit]
+            )
+            let total: Int =
+                try rows.first.map { $0[0] }
+                ?? Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM knowledgeEntry e WHERE \(conditions.joined(separator: " AND "))",
+                    arguments: arguments
+                ) ?? 0
+            return (rows.map { KnowledgeEntry(row: $0, startingAt: 1) }, total)
+        }
+    }
+
+    /// How many entries the knowledge base holds, and how many of them are in force at `now`.
+    public func entryCounts(at now: Date) async throws -> (entries: Int, inForce: Int) {
+        try await reader.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*), count(*) FILTER (WHERE retired = 0 AND (validUntil IS NULL OR validUntil > ?))
+                    FROM knowledgeEntry
+                    """,
+                arguments: [now.millis]
+            )!
+            return (row[0], row[1])
+        }
+    }
+
+    // MARK: Citations (inside a ticket's transaction)
+
+    /// Refuses citations of entries that do not exist or are not in force at `now`
+    /// (`noSuchEntry`, the first such id); writes nothing.
+    static func checkEntriesInForce(_ ids: [String], at now: Date, _ db: Database) throws {
+        for id in ids {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT retired, validUntil FROM knowledgeEntry WHERE id = ?"),
+                    arguments: [id]
+                )
+            else { throw HotlineError.noSuchEntry(id: id) }
+            let retired: Bool = row[0]
+            let validUntil: Int64? = row[1]
+            if retired || validUntil.map({ $0 <= now.millis }) == true { throw HotlineError.noSuchEntry(id: id) }
+        }
+    }
+
+    /// Counts one use of each entry cited (each once, however often named).
+    static func countUses(of ids: [String], _ db: Database) throws {
+        for id in Set(ids) {
+            try db.cachedStatement(sql: "UPDATE knowledgeEntry SET uses = uses + 1 WHERE id = ?").execute(arguments: [
+                id
+            ])
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The row number and current version of entry `id`; `noSuchEntry` when there is none.
+    static func currentEntry(_ id: String, _ db: Database) throws -> (Int64, KnowledgeEntry) {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT e.seq, \(KnowledgeEntry.selectedColumns("e")) FROM knowledgeEntry e WHERE e.id = ?"
+                ),
+                arguments: [id]
+            )
+        else { throw HotlineError.noSuchEntry(id: id) }
+        return (row[0], KnowledgeEntry(row: row, startingAt: 1))
+    }
+
+    /// The row number the next entry gets. Read inside the writer's transaction, so no
+    /// other writer can take it.
+    static func nextEntrySeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM knowledgeEntry")) ?? 1
+    }
+
+    /// The id of the entry with row number `seq`: `K000042`.
+    static func entryID(_ seq: Int64) -> String { "K" + digits(Int(seq), 6) }
+
+    /// The searched fields of `knowledgeEntry e`, each on its own.
+    static let entryFields = ["e.title", "e.body", "e.keywords"]
+
+    /// A condition: one of `fields` holds `word` (lower-cased when it has Latin letters, as
+    /// for tickets).
+    static func entryContainsSQL(_ word: String, in fields: [String]) -> String {
+        let folds = word.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        return "("
+            + fields.map { folds ? "instr(lower(\($0)), ?) > 0" : "instr(\($0), ?) > 0" }
+            .joined(separator: " OR ") + ")"
+    }
+
+    /// The arguments of ``entryContainsSQL(_:in:)``.
+    static func entryContainsArguments(_ word: String, in fields: [String]) -> StatementArguments {
+        StatementArguments(Array(repeating: word, count: fields.count))
+    }
+
+    static let insertEntrySQL: String = {
+        let columns = ["seq", "id"] + KnowledgeEntry.fields.dropLast()
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        return "INSERT INTO knowledgeEntry (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+    }()
+
+    static let insertEntryTokensSQL = "INSERT INTO knowledgeText (rowid, tokens) VALUES (?, ?)"
+
+    private static let keepVersionSQL: String = {
+        let columns = KnowledgeEntry.fields + ["note"]
+        return """
+            INSERT INTO knowledgeVersion (entryId, \(columns.joined(separator: ", ")))
+            SELECT id, \(columns.joined(separator: ", ")) FROM knowledgeEntry WHERE id = ?
+            """
+    }()
+}
