@@ -12,8 +12,15 @@ struct ProtocolTests {
         let info = try daemon.call("org.varlink.service.GetInfo")
         #expect(info.parameters["product"] == "hotlined")
         #expect(
-            info.parameters["interfaces"] == ["org.varlink.service", "org.hotline.Dispatch", "org.hotline.Testing"]
+            info.parameters["interfaces"] == [
+                "org.varlink.service", "org.hotline.Dispatch", "org.hotline.Knowledge", "org.hotline.Testing",
+            ]
         )
+        let knowledge = try daemon.call(
+            "org.varlink.service.GetInterfaceDescription",
+            ["interface": "org.hotline.Knowledge"]
+        )
+        #expect(knowledge.parameters["description"]?.stringValue == KnowledgeInterface.description)
         let idl = try daemon.call("org.varlink.service.GetInterfaceDescription", ["interface": "org.hotline.Dispatch"])
         #expect(idl.parameters["description"]?.stringValue == DispatchInterface.description)
         let missing = try daemon.call("org.varlink.service.GetInterfaceDescription", ["interface": "org.example.Nope"])
@@ -29,7 +36,7 @@ struct ProtocolTests {
         let script = """
             import sys, varlink
             with varlink.Client(address="unix:" + sys.argv[1]) as client:
-                for name in ["org.hotline.Dispatch", "org.hotline.Testing", "org.varlink.service"]:
+                for name in ["org.hotline.Dispatch", "org.hotline.Knowledge", "org.hotline.Testing", "org.varlink.service"]:
                     interface = client.get_interface(name)
                     print(name, len(interface.members))
                 with client.open("org.hotline.Dispatch", namespaced=True) as hotline:
@@ -41,6 +48,14 @@ struct ProtocolTests {
                         hotline.Get(id="20990101-9999")
                     except varlink.VarlinkError as e:
                         print("error", e.error())
+                with client.open("org.hotline.Knowledge", namespaced=True) as knowledge:
+                    added = knowledge.Add(title="停水怎么办", body="抢修热线", keywords=["停水"])
+                    found = knowledge.Search(text="停水")
+                    print("entry", added.entry.id, added.entry.version, "found", found.total, found.entries[0].title)
+                    try:
+                        knowledge.Update(id=added.entry.id, version=9, title="x")
+                    except varlink.VarlinkError as e:
+                        print("error", e.error(), e.parameters()["version"])
             """
         let result = try ProcessResult.run("/usr/bin/env", ["python3", "-c", script, daemon.socket])
         #expect(result.status == 0, "\(result.stderr)")
@@ -49,6 +64,9 @@ struct ProtocolTests {
         #expect(result.stdout.contains("pending True"))
         #expect(result.stdout.contains("open 1 pending 1"))
         #expect(result.stdout.contains("error org.hotline.Dispatch.NoSuchTicket"))
+        #expect(result.stdout.contains("org.hotline.Knowledge 11"), "two types, six methods, three errors")
+        #expect(result.stdout.contains("entry K000001 1 found 1 停水怎么办"))
+        #expect(result.stdout.contains("error org.hotline.Knowledge.StaleVersion 1"))
     }
 
     @Test("Unknown methods and interfaces get the standard errors")

@@ -55,7 +55,9 @@ struct StartupTests {
         let reply = try daemon.call("org.hotline.Testing.SetTime", ["now": "2026-10-01T00:00:00+08:00"])
         #expect(reply.error == "org.varlink.service.InterfaceNotFound")
         let info = try daemon.call("org.varlink.service.GetInfo")
-        #expect(info.parameters["interfaces"] == ["org.varlink.service", "org.hotline.Dispatch"])
+        #expect(
+            info.parameters["interfaces"] == ["org.varlink.service", "org.hotline.Dispatch", "org.hotline.Knowledge"]
+        )
     }
 
     @Test("An acknowledged submission survives kill -9")
