@@ -36,6 +36,9 @@ public struct MonthlyReport: Sendable {
     /// Tickets received in the month that are overdue, or were rated badly and owe or are
     /// working off their call-back (Ticket values of the interface).
     public var worries: [JSONValue]
+    /// The month's hot spots (热点): its top categories and districts, each with the month
+    /// before and the change (Hotspots replies; empty from a daemon without them).
+    public var hotspots: [Hotspots]
     /// Unit ids → names.
     public var unitNames: [String: String]
     /// When the report was made.
@@ -53,10 +56,12 @@ public struct MonthlyReport: Sendable {
         weights: JSONValue = .null,
         centre: JSONValue = .null,
         worries: [JSONValue] = [],
+        hotspots: [Hotspots] = [],
         unitNames: [String: String],
         generatedAt: Date,
         timeZone: TimeZone
     ) {
+        self.hotspots = hotspots
         self.month = month
         self.from = from
         self.to = to
@@ -69,6 +74,31 @@ public struct MonthlyReport: Sendable {
         self.generatedAt = generatedAt
         self.timeZone = timeZone
     }
+
+    /// One `Hotspots` reply of the month: the key it counts by, its rows, its total.
+    public struct Hotspots: Sendable {
+        /// `category` or `district` (or `unit`, `channel`).
+        public var by: String
+        /// The rows, highest count first (`key`, `count`, `previous`, `change`).
+        public var rows: [JSONValue]
+        /// Every ticket received in the month.
+        public var total: Int
+
+        /// A table of hot spots.
+        public init(by: String, rows: [JSONValue], total: Int) {
+            self.by = by
+            self.rows = rows
+            self.total = total
+        }
+
+        /// The heading: `诉求类别`, `区域`, ….
+        public var title: String {
+            ["category": "诉求类别", "district": "区域", "unit": "承办单位", "channel": "渠道"][by] ?? by
+        }
+    }
+
+    /// How many keys the report shows per hot-spot table.
+    public static let hotspotLimit = 10
 
     /// The month (`YYYY-MM`) that `instant` falls in, in `timeZone`.
     public static func month(of instant: Date, in timeZone: TimeZone) -> String {
@@ -210,6 +240,14 @@ public struct MonthlyReport: Sendable {
             ])
         }
         out += bad.isEmpty ? "无\n" : badTable.render(style: style) + more(bad.count)
+        for table in hotspots {
+            out += "\n热点：\(table.title)前 \(Self.hotspotLimit)（与上月同期天数比较）\n"
+            out += TicketText(style: style, now: generatedAt, unitNames: unitNames).hotspots(
+                table.rows,
+                total: .int(Int64(table.total)),
+                by: table.by
+            )
+        }
         return out
     }
 
@@ -247,6 +285,23 @@ public struct MonthlyReport: Sendable {
             )
         }
         lines.append((["", "total", ""] + Self.fields.map { Self.cell(total[$0]) }).joined(separator: ","))
+        if !hotspots.isEmpty {
+            // The hot spots as a second table after a blank line, with its own header.
+            lines.append("")
+            lines.append("hotspot,rank,key,count,previous,change,share")
+            for table in hotspots {
+                for (index, row) in table.rows.enumerated() {
+                    let count = row["count"]?.numberValue ?? 0
+                    let share = table.total > 0 ? "\(count / Double(table.total))" : ""
+                    lines.append(
+                        [
+                            table.by, String(index + 1), quoted(row["key"]?.stringValue ?? ""), Self.cell(row["count"]),
+                            Self.cell(row["previous"]), Self.cell(row["change"]), share,
+                        ].joined(separator: ",")
+                    )
+                }
+            }
+        }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -376,6 +431,10 @@ public struct MonthlyReport: Sendable {
         page += "</tbody>\n</table>\n<p class=\"key\">\(Self.escape(Self.dashKey))</p>\n"
         page += "<div class=\"charts\">\n" + scoreChart() + rateChart() + "</div>\n"
         page += worryList()
+        if !hotspots.isEmpty {
+            page += "<h2>热点：诉求类别与区域（前 \(Self.hotspotLimit)，与上月同期天数比较）</h2>\n<div class=\"charts\">\n"
+            page += hotspots.map(hotspotChart).joined() + "</div>\n"
+        }
         page += "</body>\n</html>\n"
         return page
     }
@@ -467,6 +526,45 @@ public struct MonthlyReport: Sendable {
             svg += "<text x=\"\(left + width + 6)\" y=\"\(y + 15)\">\(TicketText.score(stats["score"]))</text>\n"
         }
         if charted.isEmpty { svg += "<text x=\"0\" y=\"20\">本月尚无可计分的单位</text>\n" }
+        return svg + "</svg></section>\n"
+    }
+
+    /// Horizontal bars of one hot-spot table: each key's count (the longest bar the highest),
+    /// the count, and its change on the month before (▲ red for a rise, ▼ green for a fall,
+    /// 新增 when there was none before). Each bar carries its figures as data attributes.
+    private func hotspotChart(_ table: Hotspots) -> String {
+        let rowHeight = 22
+        let left = 136
+        let width = 210
+        let height = max(table.rows.count, 1) * rowHeight + 10
+        let highest = table.rows.compactMap { $0["count"]?.numberValue }.max() ?? 0
+        var svg =
+            "<section><p class=\"meta\">\(table.title)（本月 \(table.total) 件）</p>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"hotspots-\(Self.escape(table.by))\" width=\"\(left + width + 130)\" height=\"\(height)\" role=\"img\">\n"
+        for (index, row) in table.rows.enumerated() {
+            let count = row["count"]?.numberValue ?? 0
+            let y = index * rowHeight + 4
+            let bar = highest > 0 ? max(1, Int((count / highest * Double(width)).rounded())) : 0
+            let key = row["key"]?.stringValue
+            var label = key.map { table.by == "unit" ? name($0).isEmpty ? $0 : name($0) : $0 } ?? "（未填）"
+            label = label.truncated(toWidth: 18)
+            let change: String
+            let colour: String
+            if let value = row["change"]?.numberValue {
+                change = (value > 0 ? "▲" : value < 0 ? "▼" : "") + String(format: "%.1f%%", abs(value) * 100)
+                colour = value > 0 ? "#b3261e" : value < 0 ? "#2a7f62" : "#4a5562"
+            } else {
+                change = "新增"
+                colour = "#b3261e"
+            }
+            svg +=
+                "<text x=\"\(left - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">\(Self.escape(label))</text>"
+            svg +=
+                "<rect x=\"\(left)\" y=\"\(y + 3)\" width=\"\(bar)\" height=\"\(rowHeight - 8)\" fill=\"#1f4e79\" data-key=\"\(Self.escape(key ?? ""))\" data-value=\"\(Self.cell(row["count"]))\" data-previous=\"\(Self.cell(row["previous"]))\" data-change=\"\(Self.cell(row["change"]))\" />"
+            svg += "<text x=\"\(left + bar + 6)\" y=\"\(y + 14)\">\(Self.cell(row["count"]))</text>"
+            svg +=
+                "<text x=\"\(left + width + 60)\" y=\"\(y + 14)\" style=\"fill: \(colour)\">\(change)</text>\n"
+        }
+        if table.rows.isEmpty { svg += "<text x=\"0\" y=\"18\">本月没有工单</text>\n" }
         return svg + "</svg></section>\n"
     }
 

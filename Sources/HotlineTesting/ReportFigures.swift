@@ -15,6 +15,9 @@ public final class ReportFigures: NSObject, XMLParserDelegate {
     public private(set) var links: [String] = []
     /// Chart id → how many units it draws (a bar label per unit: `text-anchor="end"`).
     public private(set) var chartRows: [String: Int] = [:]
+    /// Hot-spot chart id (`hotspots-district`) → its bars in order, each as key (empty for
+    /// none), count, previous and change (empty when there was none before).
+    public private(set) var hotspots: [String: [[String]]] = [:]
     private var unit: String?
     private var chart: String?
 
@@ -45,6 +48,12 @@ public final class ReportFigures: NSObject, XMLParserDelegate {
             if let chart { chartRows[chart] = 0 }
         }
         if name == "text", attributes["text-anchor"] == "end", let chart { chartRows[chart, default: 0] += 1 }
+        if name == "rect", let chart, chart.hasPrefix("hotspots-"), let key = attributes["data-key"] {
+            hotspots[chart, default: []].append([
+                key, attributes["data-value"] ?? "?", attributes["data-previous"] ?? "?",
+                attributes["data-change"] ?? "?",
+            ])
+        }
         if name == "script" { links.append("<script>") }
         for key in ["src", "href"] { if let value = attributes[key] { links.append(value) } }
         if name == "tr", let unit = attributes["data-unit"] { self.unit = unit }

@@ -127,6 +127,20 @@ struct Report: ParsableCommand {
             weights: reply["weights"] ?? .null,
             centre: reply["centre"] ?? .null,
             worries: try worries(client, from: from, to: to),
+            hotspots: try ["category", "district"].map { by in
+                let reply = try client.call(
+                    "org.hotline.Dispatch.Hotspots",
+                    [
+                        "from": .string(from), "to": .string(to), "by": .string(by),
+                        "limit": .int(Int64(MonthlyReport.hotspotLimit)),
+                    ]
+                )
+                return MonthlyReport.Hotspots(
+                    by: by,
+                    rows: reply["rows"]?.arrayValue ?? [],
+                    total: Int(reply["total"]?.numberValue ?? 0)
+                )
+            },
             unitNames: site.unitNames,
             generatedAt: Date(),
             timeZone: site.timeZone

@@ -106,4 +106,43 @@ struct HotspotsTests {
         let refused = try ctl(daemon, .water, ["hotspots", "--month", "2026-10"])
         #expect(refused.status == Exit.permission, "\(refused.stderr)")
     }
+
+    @Test("The monthly report draws the top categories and districts with the month before, as Hotspots counts them")
+    func report() throws {
+        let daemon = try daemonWithTwoMonths()
+        let folder = daemon.directory
+        for format in ["html", "text", "csv"] {
+            let made = try ctl(
+                daemon,
+                nil,
+                ["report", "--month", "2026-10", "--format", format, "--output", "\(folder)/report.\(format)"]
+            )
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let page = try ReportFigures.read(String(contentsOfFile: folder + "/report.html", encoding: .utf8))
+        #expect(page.links.isEmpty, "no scripts, no links")
+        for key in ["category", "district"] {
+            let expected = rows(try hotspots(daemon, by: key, limit: 10)).map { row in
+                [
+                    row[0].stringValue ?? "", row[1].intValue.map { String($0) } ?? "?",
+                    row[2].intValue.map { String($0) } ?? "?",
+                    row[3].doubleValue.map { $0 == $0.rounded() ? String(Int64($0)) : "\($0)" } ?? "",
+                ]
+            }
+            #expect(expected.count >= 3)
+            #expect(page.hotspots["hotspots-\(key)"] == expected, "\(page.hotspots)")
+        }
+        // October by category: water 3 (September 2, +50 %), then roads 1 (new) and the ticket without one.
+        #expect(page.hotspots["hotspots-category"]?.first == ["water", "3", "2", "0.5"])
+        let text = try String(contentsOfFile: folder + "/report.text", encoding: .utf8)
+        #expect(text.contains("热点：诉求类别前 10") && text.contains("热点：区域前 10"))
+        #expect(
+            text.contains { $0 == "\n" }
+                && text.split(separator: "\n").contains { $0.hasPrefix("water") && $0.hasSuffix("+50.0%") }
+        )
+        let csv = try String(contentsOfFile: folder + "/report.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        #expect(csv.contains("hotspot,rank,key,count,previous,change,share"))
+        #expect(csv.contains("category,1,water,3,2,0.5,0.6"))
+        #expect(csv.contains("district,1,岳阳楼区,2,2,0,0.4"))
+    }
 }
