@@ -93,6 +93,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "hotline-bench-knowledge",
+            dependencies: [
+                "HotlineBenchmarking", "Varlink",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "hotline-bench-search",
             dependencies: [
                 "HotlineBenchmarking", "HotlineCore", "HotlineStore", "Varlink",

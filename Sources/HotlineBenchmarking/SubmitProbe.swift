@@ -4,7 +4,7 @@ import Varlink
 
 /// A client that submits in a closed loop on its own thread and records each round trip,
 /// to show what a caller waits while something else (a sweep) holds the writer.
-final class SubmitProbe: Sendable {
+public final class SubmitProbe: Sendable {
     private let socket: String
     private let tag: String
     private let running = Atomic<Bool>(false)
@@ -12,13 +12,13 @@ final class SubmitProbe: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// A probe of the daemon at `socket`; `tag` keeps its submission ids apart from other probes'.
-    init(socket: String, tag: String) {
+    public init(socket: String, tag: String) {
         self.socket = socket
         self.tag = tag
     }
 
     /// Starts submitting.
-    func start() {
+    public func start() {
         running.store(true, ordering: .sequentiallyConsistent)
         let thread = Thread { [self] in
             defer { finished.signal() }
@@ -46,7 +46,7 @@ final class SubmitProbe: Sendable {
     }
 
     /// Stops after the submission in flight and returns every round trip in milliseconds.
-    func stop() -> [Double] {
+    public func stop() -> [Double] {
         running.store(false, ordering: .sequentiallyConsistent)
         finished.wait()
         return latencies.withLock { $0 }
