@@ -113,7 +113,7 @@ struct KnowledgeHandler: InterfaceHandler {
         let (id, staged) = try await store.stageImport(importID, drafts, by: caller.uid, at: now)
         var added = 0
         if commit {
-            added = try await store.commitImport(id, by: caller.uid, at: now)
+            added = try await store.commitImport(id, by: caller.uid)
             logger.notice(
                 "knowledge entries imported",
                 metadata: [

@@ -22,9 +22,22 @@ extension Schema {
             validUntil INTEGER,
             -- Why this version was made (a retirement's note), if said.
             note       TEXT,
-            uses       INTEGER NOT NULL DEFAULT 0 CHECK (uses >= 0)
+            uses       INTEGER NOT NULL DEFAULT 0 CHECK (uses >= 0),
+            -- The import that added it; while that import is open (in knowledgeImport) the
+            -- entry is not part of the knowledge base.
+            importId   TEXT
         );
         CREATE INDEX knowledgeEntry_category ON knowledgeEntry(category);
+        CREATE INDEX knowledgeEntry_import ON knowledgeEntry(importId) WHERE importId IS NOT NULL;
+        -- Search's order within a group (most cited, newest version, later added), with what
+        -- says whether an entry is offered, so that the first page of a common word is found
+        -- by walking this index rather than by sorting every match.
+        CREATE INDEX knowledgeEntry_rank
+            ON knowledgeEntry(uses DESC, updatedAt DESC, seq DESC, retired, validUntil, importId);
+        -- The entries a search may have to leave out: retired, with an end of validity, or
+        -- added by an import (open or not).
+        CREATE INDEX knowledgeEntry_maybeHidden ON knowledgeEntry(seq)
+            WHERE retired = 1 OR validUntil IS NOT NULL OR importId IS NOT NULL;
 
         CREATE TABLE knowledgeVersion (
             entryId    TEXT    NOT NULL REFERENCES knowledgeEntry(id),
@@ -49,6 +62,7 @@ extension Schema {
         CREATE TRIGGER knowledgeVersion_not_deleted BEFORE DELETE ON knowledgeVersion
         BEGIN SELECT RAISE(ABORT, 'knowledge-base versions are never deleted'); END;
         CREATE TRIGGER knowledgeEntry_not_deleted BEFORE DELETE ON knowledgeEntry
+        WHEN OLD.importId IS NULL OR OLD.importId NOT IN (SELECT id FROM knowledgeImport)
         BEGIN SELECT RAISE(ABORT, 'knowledge-base entries are retired, never deleted'); END;
         CREATE TRIGGER knowledgeEntry_next_version
         BEFORE UPDATE OF id, title, body, category, keywords, version, createdAt, updatedAt, updatedBy, retired,
@@ -58,29 +72,24 @@ extension Schema {
         BEGIN SELECT RAISE(ABORT, 'a knowledge-base entry changes only as its next version, the last one kept'); END;
 
         -- Knowledge search: the bigrams of each entry's title, body and keywords (SearchTerms),
-        -- under the entry's seq, written with the entry; contentless, as ticketText.
+        -- under the entry's seq, written with the entry; contentless, as ticketText. The
+        -- title's own bigrams again in knowledgeTitle, which decides "the title holds every
+        -- word" for words of two characters.
         CREATE VIRTUAL TABLE knowledgeText USING fts5(
             tokens, content = '', columnsize = 0, tokenize = 'unicode61', detail = 'none'
         );
+        CREATE VIRTUAL TABLE knowledgeTitle USING fts5(
+            tokens, content = '', columnsize = 0, tokenize = 'unicode61', detail = 'none'
+        );
 
-        -- An import being loaded (Knowledge.Import): its rows wait here, checked and indexed,
-        -- until the import's last call adds them all in one transaction.
+        -- The imports still open (Knowledge.Import). Their entries are written, indexed, call
+        -- by call, and stay out of the knowledge base until the commit deletes this row: the
+        -- whole file comes in at one instant, and the commit never holds the writer long.
         CREATE TABLE knowledgeImport (
             id        TEXT    PRIMARY KEY,
             startedAt INTEGER NOT NULL,
             uid       INTEGER NOT NULL,
             staged    INTEGER NOT NULL DEFAULT 0
-        ) WITHOUT ROWID;
-        CREATE TABLE knowledgeStaged (
-            importId   TEXT    NOT NULL REFERENCES knowledgeImport(id) ON DELETE CASCADE,
-            n          INTEGER NOT NULL,
-            title      TEXT    NOT NULL,
-            body       TEXT    NOT NULL,
-            category   TEXT,
-            keywords   TEXT    NOT NULL,
-            validUntil INTEGER,
-            tokens     TEXT    NOT NULL,
-            PRIMARY KEY (importId, n)
         ) WITHOUT ROWID;
         """
 }

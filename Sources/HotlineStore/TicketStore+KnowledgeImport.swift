@@ -6,10 +6,11 @@ extension TicketStore {
     /// How long an import may stay open before it is discarded.
     public static let importLifetime: TimeInterval = 86400
 
-    /// Stages `drafts` for the import `id` (a new one when nil) that `uid` runs; returns the
-    /// import's id and how many entries it holds now. Staged entries are checked and indexed
-    /// already, so that the commit only moves rows. Starting an import discards the imports
-    /// left open for longer than ``importLifetime``.
+    /// Writes `drafts` as entries of the import `id` (a new one when nil) that `uid` runs, each
+    /// indexed for search, and returns the import's id and how many entries it holds now.
+    /// They stay out of the knowledge base (Get, Search and citations do not see them) until
+    /// ``commitImport(_:by:)``. Starting an import discards those left open for longer than
+    /// ``importLifetime`` (a client that died half-way).
     public func stageImport(
         _ id: String?,
         _ drafts: [KnowledgeDraft],
@@ -23,9 +24,11 @@ extension TicketStore {
                 staged = try Self.openImport(id, by: uid, db)
                 importID = id
             } else {
-                try db.cachedStatement(sql: "DELETE FROM knowledgeImport WHERE startedAt < ?").execute(arguments: [
-                    now.addingTimeInterval(-Self.importLifetime).millis
-                ])
+                let stale = try String.fetchAll(
+                    db.cachedStatement(sql: "SELECT id FROM knowledgeImport WHERE startedAt < ?"),
+                    arguments: [now.addingTimeInterval(-Self.importLifetime).millis]
+                )
+                for old in stale { try Self.removeImport(old, db) }
                 importID = "I" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
                 staged = 0
                 try db.cachedStatement(sql: "INSERT INTO knowledgeImport (id, startedAt, uid) VALUES (?, ?, ?)")
@@ -33,20 +36,13 @@ extension TicketStore {
                         arguments: [importID, now.millis, Int64(uid)]
                     )
             }
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO knowledgeStaged (importId, n, title, body, category, keywords, validUntil, tokens)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
+            var seq = try Self.nextEntrySeq(db)
             for draft in drafts {
-                staged += 1
-                let entry = draft.entry(id: "", by: uid, at: now)
-                try insert.execute(arguments: [
-                    importID, staged, draft.title, draft.body, draft.category, Ticket.coUnitsJSON(draft.keywords),
-                    draft.validUntil?.millis, SearchTerms.indexText(entry.searchedText),
-                ])
+                let entry = draft.entry(id: Self.entryID(seq), by: uid, at: now)
+                try Self.insertEntry(entry, seq: seq, importID: importID, db)
+                seq += 1
             }
+            staged += drafts.count
             try db.cachedStatement(sql: "UPDATE knowledgeImport SET staged = ? WHERE id = ?").execute(arguments: [
                 staged, importID,
             ])
@@ -54,42 +50,36 @@ extension TicketStore {
         }
     }
 
-    /// Adds every entry staged for import `id` in one transaction (ids in the order staged,
-    /// each version 1 made by `uid` at `now`) and closes the import; returns how many.
-    public func commitImport(_ id: String, by uid: UInt32, at now: Date) async throws -> Int {
+    /// Puts every entry of import `id` into the knowledge base at once, by closing the import
+    /// (one row: the entries are written already), and returns how many it added.
+    public func commitImport(_ id: String, by uid: UInt32) async throws -> Int {
         try await committer.write { db in
             let staged = try Self.openImport(id, by: uid, db)
-            let base = try Self.nextEntrySeq(db) - 1
-            try db.execute(
-                sql: """
-                    INSERT INTO knowledgeEntry
-                      (seq, id, title, body, category, keywords, version, createdAt, updatedAt, updatedBy, retired, validUntil)
-                    SELECT :base + n, 'K' || printf('%06d', :base + n), title, body, category, keywords, 1, :now, :now,
-                           :uid, 0, validUntil
-                    FROM knowledgeStaged WHERE importId = :import ORDER BY n
-                    """,
-                arguments: ["base": base, "now": now.millis, "uid": Int64(uid), "import": id]
-            )
-            try db.execute(
-                sql: """
-                    INSERT INTO knowledgeText (rowid, tokens)
-                    SELECT :base + n, tokens FROM knowledgeStaged WHERE importId = :import
-                    """,
-                arguments: ["base": base, "import": id]
-            )
-            try db.execute(sql: "DELETE FROM knowledgeStaged WHERE importId = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM knowledgeImport WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM knowledgeImport WHERE id = ?").execute(arguments: [id])
             return staged
         }
     }
 
-    /// Discards import `id` and everything staged for it (after a bad entry); nothing
-    /// happens when there is no such import.
+    /// Discards import `id` and every entry it wrote (after a bad entry); nothing happens when
+    /// there is no such open import.
     public func discardImport(_ id: String) async throws {
-        try await committer.write { db in
-            try db.cachedStatement(sql: "DELETE FROM knowledgeStaged WHERE importId = ?").execute(arguments: [id])
-            try db.cachedStatement(sql: "DELETE FROM knowledgeImport WHERE id = ?").execute(arguments: [id])
+        try await committer.write { db in try Self.removeImport(id, db) }
+    }
+
+    /// Deletes the entries of the open import `id`, their search tokens, then the import.
+    private static func removeImport(_ id: String, _ db: Database) throws {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT e.seq, \(KnowledgeEntry.selectedColumns("e")) FROM knowledgeEntry e WHERE e.importId = ?"
+            ),
+            arguments: [id]
+        )
+        for row in rows {
+            let seq: Int64 = row[0]
+            try deleteTokens(of: KnowledgeEntry(row: row, startingAt: 1), seq: seq, db)
         }
+        try db.cachedStatement(sql: "DELETE FROM knowledgeEntry WHERE importId = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM knowledgeImport WHERE id = ?").execute(arguments: [id])
     }
 
     /// How many entries import `id` of `uid` holds; `noSuchImport` when it is not open for them.

@@ -95,7 +95,10 @@ struct KnowledgeBenchmark: AsyncParsableCommand {
             return EntryText.probes[turn % EntryText.probes.count]
         }
         let probeCounts = plantedCounts()
-        try measure("one rare word (a planted word in ≈ \(entries / EntryText.probeShare / EntryText.probes.count) entries)", daemon) {
+        try measure(
+            "one rare word (a planted word in ≈ \(entries / EntryText.probeShare / EntryText.probes.count) entries)",
+            daemon
+        ) {
             let word = probeWord()
             return (word, probeCounts[word])
         }
