@@ -13,11 +13,25 @@ public struct KeptDatabase: Sendable {
         self.path = path
     }
 
-    /// Whether the file exists with this build's schema; a file with another schema is removed
-    /// (with its WAL and shared-memory files) so that the caller loads it again.
+    /// Whether the file exists with this build's schema once this build's migrations have run
+    /// on it, as they would on a site's database (how long they took is printed); a file
+    /// with another schema even then is removed (with its WAL and shared-memory files) so
+    /// that the caller loads it again.
     public func isCurrent(scratch directory: String) throws -> Bool {
         guard FileManager.default.fileExists(atPath: path) else { return false }
-        if try Self.schema(of: path) == Self.currentSchema(in: directory) { return true }
+        let before = try Self.schema(of: path)
+        let start = Date()
+        _ = try TicketStore(path: path)
+        let after = try Self.schema(of: path)
+        if after != before {
+            print(
+                String(
+                    format: "migrated the kept database to this build's schema in %.1f s",
+                    Date().timeIntervalSince(start)
+                )
+            )
+        }
+        if after == (try Self.currentSchema(in: directory)) { return true }
         print("the kept database has another schema; loading it again")
         Self.remove(path)
         return false

@@ -34,12 +34,14 @@ extension TicketStore {
         receivedAt.millis.floorDivided(by: rollupBucket)
     }
 
-    /// Moves a ticket's contribution in `unitHour` and `centreHour` from its old value to its new one (either
-    /// may be nil), inside the caller's transaction. The bucket is the hour of receipt.
+    /// Moves a ticket's contribution in `unitHour`, `centreHour` and `hotspotHour` from its old
+    /// value to its new one (either may be nil), inside the caller's transaction. The bucket is
+    /// the hour of receipt.
     static func rollUp(from old: Ticket?, to new: Ticket?, _ db: Database) throws {
         var deltas = RollupDeltas()
         deltas.add(from: old, to: new)
         try deltas.write(db)
+        try moveHotspots(from: old, to: new, db)
     }
 
     /// Changes to `unitHour` gathered over many tickets (a sweep batch) and written with one

@@ -111,6 +111,31 @@ struct SearchBenchmark: AsyncParsableCommand {
                 ], nil
             )
         }
+        // Hot spots of October (≈ 85,000 tickets, and September's for the change) by each key.
+        for key in ["category", "district", "unit", "channel"] {
+            var times: [Double] = []
+            var total: Int64 = 0
+            for run in 0..<(5 + min(runs, 100)) {
+                let (ms, reply) = try daemon.timed(
+                    "org.hotline.Dispatch.Hotspots",
+                    ["from": "2026-10-01T00:00:00+08:00", "to": "2026-11-01T00:00:00+08:00", "by": .string(key)]
+                )
+                total = reply.parameters["total"]?.intValue ?? -1
+                if run >= 5 { times.append(ms) }
+            }
+            print(
+                String(
+                    format:
+                        "Hotspots for October by %@ (%lld tickets, and September's): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d calls)",
+                    key,
+                    total,
+                    Percentiles.median(times),
+                    Percentiles.percentile(99, of: times),
+                    times.max() ?? 0,
+                    times.count
+                )
+            )
+        }
         // The same searches on the store alone, in this process: what the socket, the
         // daemon's threads and the JSON add.
         let store = try TicketStore(path: kept.path)

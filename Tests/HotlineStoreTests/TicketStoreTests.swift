@@ -44,7 +44,7 @@ struct TicketStoreTests {
             try f.store.appliedMigrations() == [
                 "v1-tickets-and-events", "v2-ticket-numbers-from-ids", "v3-overdue-index", "v4-checks-without-in-lists",
                 "v5-deadline-checks-in-time-order", "v6-stats-by-known-outcome", "v7-search-index-written-with-tickets",
-                "v8-knowledge-base",
+                "v8-knowledge-base", "v9-hotspot-hours",
             ]
         )
         let mode = try DatabaseQueue(path: f.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
