@@ -34,10 +34,10 @@ extension Schema {
         -- by walking this index rather than by sorting every match.
         CREATE INDEX knowledgeEntry_rank
             ON knowledgeEntry(uses DESC, updatedAt DESC, seq DESC, retired, validUntil, importId);
-        -- The entries a search may have to leave out: retired, with an end of validity, or
-        -- added by an import (open or not).
+        -- The entries a search may have to leave out for their state: retired, or with an end
+        -- of validity (few, against a base of entries in force).
         CREATE INDEX knowledgeEntry_maybeHidden ON knowledgeEntry(seq)
-            WHERE retired = 1 OR validUntil IS NOT NULL OR importId IS NOT NULL;
+            WHERE retired = 1 OR validUntil IS NOT NULL;
 
         CREATE TABLE knowledgeVersion (
             entryId    TEXT    NOT NULL REFERENCES knowledgeEntry(id),

@@ -133,7 +133,8 @@ extension TicketStore {
     }
 
     /// Search where every word has two characters: the total is the index's count less the
-    /// entries left out (found through the small `knowledgeEntry_maybeHidden`); the title
+    /// entries left out (found through the small `knowledgeEntry_maybeHidden`, and those of an
+    /// import still open); the title
     /// group comes from `knowledgeTitle`, the rest from `knowledgeText` without it. Each
     /// group's first page is either sorted from its matches or, when the matches are so many
     /// that the page is met sooner that way, found by walking `knowledgeEntry_rank` in order:
@@ -151,14 +152,26 @@ extension TicketStore {
         }
         let all = try count("SELECT count(*) FROM knowledgeText WHERE knowledgeText MATCH ?", [match])
         guard all > 0 else { return ([], 0) }
-        let hidden = try count(
+        // Left out for their state (few: read through their small index, each looked up in
+        // the matches), and, while an import is open, its entries among the matches.
+        var hidden = try count(
             """
-            SELECT count(*) FROM knowledgeEntry e
-            WHERE (e.retired = 1 OR e.validUntil IS NOT NULL OR e.importId IS NOT NULL) AND NOT (\(shown))
+            SELECT count(*) FROM knowledgeEntry e INDEXED BY knowledgeEntry_maybeHidden
+            WHERE (e.retired = 1 OR e.validUntil IS NOT NULL) AND NOT (\(shown))
               AND e.seq IN (SELECT rowid FROM knowledgeText WHERE knowledgeText MATCH ?)
             """,
             shownArguments + [match]
         )
+        if try count("SELECT count(*) FROM knowledgeImport", []) > 0 {
+            hidden += try count(
+                """
+                SELECT count(*) FROM knowledgeEntry e
+                WHERE e.retired = 0 AND e.validUntil IS NULL AND e.importId IN (SELECT id FROM knowledgeImport)
+                  AND e.seq IN (SELECT rowid FROM knowledgeText WHERE knowledgeText MATCH ?)
+                """,
+                [match]
+            )
+        }
         let inTitle = try count("SELECT count(*) FROM knowledgeTitle WHERE knowledgeTitle MATCH ?", [match])
         let size = try count("SELECT coalesce(max(seq), 0) FROM knowledgeEntry", [])
 
