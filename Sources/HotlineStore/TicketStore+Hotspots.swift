@@ -75,8 +75,8 @@ extension TicketStore {
     }
 
     /// The same figures counted from every ticket of both periods, without the rollup (what
-    /// the rollup must equal; the tests compare them).
-    func hotspotsByScan(
+    /// the rollup must equal: the tests compare them, the benchmark times both).
+    public func hotspotsByScan(
         from: Date,
         to: Date,
         by key: HotspotKey,

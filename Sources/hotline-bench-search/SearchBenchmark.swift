@@ -151,6 +151,34 @@ struct SearchBenchmark: AsyncParsableCommand {
             query.phoneDigits = Self.phone((index * 7919) % (tickets / Self.ticketsPerCaller))
             return query
         }
+        // Hot spots in the store alone, from the rollup and, as the peer, from every ticket.
+        for key in [HotspotKey.district, .category] {
+            for (name, byScan) in [("from the hour rollup", false), ("counting every ticket", true)] {
+                var times: [Double] = []
+                var totals: Set<Int> = []
+                for run in 0..<25 {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let october = (Date(timeIntervalSince1970: 1_790_784_000), Self.end)
+                    let found =
+                        byScan
+                        ? try await store.hotspotsByScan(from: october.0, to: october.1, by: key, limit: 10)
+                        : try await store.hotspots(from: october.0, to: october.1, by: key, limit: 10)
+                    totals.insert(found.total)
+                    if run >= 5 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+                }
+                print(
+                    String(
+                        format:
+                            "in the store alone: Hotspots for October by %@ %@: p50 %.2f ms, p99 %.2f ms (total %@)",
+                        key.rawValue,
+                        name,
+                        Percentiles.median(times),
+                        Percentiles.percentile(99, of: times),
+                        totals.map(String.init).joined(separator: "/")
+                    )
+                )
+            }
+        }
         print(
             "daemon RSS: \(ProcessStatus.field("VmRSS", of: daemon.process.processIdentifier)) "
                 + "(VmHWM \(ProcessStatus.field("VmHWM", of: daemon.process.processIdentifier)))"
