@@ -33,12 +33,24 @@ final class GroupCommitter: Sendable {
         var scheduled = false
     }
 
+    /// What every group transaction does besides its calls: `begin` before the first call
+    /// (also before each replay of a call alone), `finish` after the last, inside the
+    /// transaction. The store writes the group's rollup changes there, once for all its calls.
+    struct TransactionHooks: Sendable {
+        /// Called as a transaction begins.
+        var begin: @Sendable () -> Void
+        /// Called after the transaction's last call, before it commits.
+        var finish: @Sendable (Database) throws -> Void
+    }
+
     private let pool: DatabasePool
+    private let hooks: TransactionHooks?
     private let queue = Mutex(Queue())
     private let groupSizes = Mutex<(groups: Int, calls: Int)>((0, 0))
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, hooks: TransactionHooks? = nil) {
         self.pool = pool
+        self.hooks = hooks
     }
 
     /// Runs `body` in the next group transaction and returns its result once that
@@ -121,7 +133,9 @@ final class GroupCommitter: Sendable {
         answers.reserveCapacity(group.count)
         do {
             try db.inTransaction(.immediate) {
+                hooks?.begin()
                 for job in group { answers.append(try job.run(db)) }
+                try hooks?.finish(db)
                 return .commit
             }
         } catch {

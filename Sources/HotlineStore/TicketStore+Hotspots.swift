@@ -145,18 +145,41 @@ extension TicketStore {
         }
     }
 
-    /// Moves a ticket's counts in `hotspotHour` from its old keys to its new ones (either
-    /// ticket may be nil), inside the caller's transaction; keys that did not change cost
-    /// nothing.
-    static func moveHotspots(from old: Ticket?, to new: Ticket?, _ db: Database) throws {
-        for kind in HotspotKey.allCases {
-            let before = old.map { (rollupHour(of: $0.receivedAt), hotspotKey(kind, of: $0)) }
-            let after = new.map { (rollupHour(of: $0.receivedAt), hotspotKey(kind, of: $0)) }
-            if let before, let after, before.0 == after.0, before.1 == after.1 { continue }
-            for (place, sign) in [(before, -1), (after, 1)] {
-                guard let (hour, key) = place else { continue }
+    /// Changes to `hotspotHour` gathered over tickets (one, or a group transaction's) and
+    /// written with one statement per (kind, hour, key) that changed.
+    struct HotspotDeltas {
+        private struct Key: Hashable, Comparable {
+            var kind: Int
+            var hour: Int64
+            var key: String?
+
+            static func < (a: Key, b: Key) -> Bool {
+                (a.kind, a.hour, a.key ?? "") < (b.kind, b.hour, b.key ?? "")
+            }
+        }
+        private var counts: [Key: Int] = [:]
+
+        /// Moves a ticket's counts from its old keys to its new ones (either ticket may be nil);
+        /// keys that did not change cost nothing.
+        mutating func add(from old: Ticket?, to new: Ticket?) {
+            for kind in HotspotKey.allCases {
+                let before = old.map {
+                    Key(kind: hotspotKind(kind), hour: rollupHour(of: $0.receivedAt), key: hotspotKey(kind, of: $0))
+                }
+                let after = new.map {
+                    Key(kind: hotspotKind(kind), hour: rollupHour(of: $0.receivedAt), key: hotspotKey(kind, of: $0))
+                }
+                if before == after { continue }
+                if let before { counts[before, default: 0] -= 1 }
+                if let after { counts[after, default: 0] += 1 }
+            }
+        }
+
+        /// Writes the non-zero changes, in key order.
+        func write(_ db: Database) throws {
+            for (key, change) in counts.sorted(by: { $0.key < $1.key }) where change != 0 {
                 try db.cachedStatement(sql: hotspotUpsertSQL).execute(arguments: [
-                    hotspotKind(kind), hour, key != nil, key ?? "", sign,
+                    key.kind, key.hour, key.key != nil, key.key ?? "", change,
                 ])
             }
         }

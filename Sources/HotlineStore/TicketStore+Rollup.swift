@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HotlineCore
+import Synchronization
 
 extension TicketStore {
     /// The length of a `unitHour` bucket: an hour of UTC, so that a bucket never straddles
@@ -41,7 +42,44 @@ extension TicketStore {
         var deltas = RollupDeltas()
         deltas.add(from: old, to: new)
         try deltas.write(db)
-        try moveHotspots(from: old, to: new, db)
+        var hotspots = HotspotDeltas()
+        hotspots.add(from: old, to: new)
+        try hotspots.write(db)
+    }
+
+    /// The rollup changes of the calls in one group-commit transaction, gathered as each call
+    /// finishes and written once, in order, before the transaction commits: a group of sixty
+    /// Submits received in the same hour writes one `centreHour` row, one `unitHour` row per
+    /// unit and one `hotspotHour` row per key, not six rows per Submit. Only the writer's
+    /// queue uses it; the group committer empties it as each transaction begins (a replay
+    /// starts afresh) and writes it at the end.
+    final class RollupBuffer: Sendable {
+        private struct Pending {
+            var rollup = RollupDeltas()
+            var hotspots = HotspotDeltas()
+        }
+        private let pending = Mutex(Pending())
+
+        /// Adds the move of one ticket from `old` to `new` (either may be nil).
+        func add(from old: Ticket?, to new: Ticket?) {
+            pending.withLock {
+                $0.rollup.add(from: old, to: new)
+                $0.hotspots.add(from: old, to: new)
+            }
+        }
+
+        /// Forgets what was gathered (a transaction begins).
+        func reset() { pending.withLock { $0 = Pending() } }
+
+        /// Writes what was gathered, and forgets it.
+        func write(_ db: Database) throws {
+            let gathered = pending.withLock { pending in
+                defer { pending = Pending() }
+                return pending
+            }
+            try gathered.rollup.write(db)
+            try gathered.hotspots.write(db)
+        }
     }
 
     /// Changes to `unitHour` gathered over many tickets (a sweep batch) and written with one

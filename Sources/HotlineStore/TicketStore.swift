@@ -19,6 +19,8 @@ public final class TicketStore: Sendable {
     private let checkpointer: WALCheckpointer
     /// The last ticket number handed out per day (`20261129` → 42); only the writer uses it.
     private let lastNumbers = Mutex<[String: Int]>([:])
+    /// The rollup changes of the group transaction being written (see ``RollupBuffer``).
+    let rollups = RollupBuffer()
     /// The search statements kept prepared (see `searchStatement`).
     let searchShapes = Mutex<Set<String>>([])
 
@@ -35,7 +37,13 @@ public final class TicketStore: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        committer = GroupCommitter(pool: pool)
+        committer = GroupCommitter(
+            pool: pool,
+            hooks: GroupCommitter.TransactionHooks(
+                begin: { [rollups] in rollups.reset() },
+                finish: { [rollups] db in try rollups.write(db) }
+            )
+        )
         // GRDB sets synchronous = NORMAL on the pool's connections; the writer must be FULL
         // so that an acknowledged write survives a crash. The writer connection lives as
         // long as the pool, so this holds.
@@ -128,8 +136,9 @@ public final class TicketStore: Sendable {
                 isNew: true,
                 db
             )
-            try Self.rollUp(from: nil, to: transition.ticket, db)
             try Self.countUses(of: submission.knowledge, db)
+            // Last: a call adds to the group's rollup only once it has written everything.
+            self.rollups.add(from: nil, to: transition.ticket)
             return SubmitResult(
                 ticket: transition.ticket,
                 created: true,
@@ -176,8 +185,9 @@ public final class TicketStore: Sendable {
                 warnFraction: lifecycle.configuration.sla.warnAt,
                 db
             )
-            try Self.rollUp(from: ticket, to: transition.ticket, db)
             try Self.countUses(of: cited, db)
+            // Last: a call adds to the group's rollup only once it has written everything.
+            self.rollups.add(from: ticket, to: transition.ticket)
             return transition
         }
     }

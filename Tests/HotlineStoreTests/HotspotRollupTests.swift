@@ -112,4 +112,48 @@ struct HotspotRollupTests {
         let after = try await f.store.hotspots(from: noon, to: noon.addingTimeInterval(86400), by: .category, limit: 10)
         #expect(before.rows == after.rows && before.total == after.total && after.total == 30)
     }
+
+    @Test("Submits committed in groups, some refused inside a group, leave the rollups equal to the tickets")
+    func groupedSubmits() async throws {
+        let f = try StoreFixture()
+        let districts = ["岳阳楼区", "君山区", nil]
+        let store = f.store
+        let lifecycle = f.lifecycle
+        let created = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<300 {
+                group.addTask {
+                    // Every tenth repeats the key before it with other content: one of the two
+                    // is refused alone, whichever comes second.
+                    let key = i % 10 == 9 ? "g-\(i - 1)" : "g-\(i)"
+                    let result = try? await store.submit(
+                        Submission(
+                            channel: .hotline,
+                            submissionId: key,
+                            content: i % 2 == 0 ? "停水" : "路灯不亮\(i)",
+                            category: i % 4 == 0 ? "water" : nil,
+                            location: Location(district: districts[i % 3])
+                        ),
+                        lifecycle: lifecycle,
+                        by: admin,
+                        at: noon.addingTimeInterval(Double(i) * 20)
+                    )
+                    return result?.created == true
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(created < 300, "some submissions were refused")
+        let (groups, calls) = f.store.groupCommitStatistics
+        #expect(groups < calls, "the submits were committed in groups")
+        let day = (noon.addingTimeInterval(-3600), noon.addingTimeInterval(86400))
+        for key in HotspotKey.allCases {
+            let rolled = try await f.store.hotspots(from: day.0, to: day.1, by: key, limit: 100)
+            let scanned = try await f.store.hotspotsByScan(from: day.0, to: day.1, by: key, limit: 100)
+            #expect(rolled.rows == scanned.rows && rolled.total == scanned.total && rolled.total == created, "\(key)")
+        }
+        let centre = try await f.store.reader.read { db in
+            try Int.fetchOne(db, sql: "SELECT sum(received) FROM centreHour") ?? -1
+        }
+        #expect(centre == created)
+    }
 }
