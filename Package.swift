@@ -21,10 +21,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "HotlineCore", swiftSettings: strict),
+        .target(name: "HotlineStore", dependencies: ["HotlineCore"], swiftSettings: strict),
         .target(
-            name: "HotlineStore",
+            name: "HotlineSQLite",
             dependencies: [
-                "HotlineCore",
+                "HotlineCore", "HotlineStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -58,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "hotlined",
             dependencies: [
-                "HotlineDaemon", "HotlineCore", "HotlineStore", "HotlineSystemd",
+                "HotlineDaemon", "HotlineCore", "HotlineStore", "HotlineSQLite", "HotlineSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -78,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "hotline-bench-sla",
             dependencies: [
-                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "Varlink",
+                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "HotlineSQLite", "Varlink",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -87,7 +88,7 @@ let package = Package(
         .target(
             name: "HotlineBenchmarking",
             dependencies: [
-                "HotlineStore", "Varlink",
+                "HotlineSQLite", "Varlink",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -104,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "hotline-bench-search",
             dependencies: [
-                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "Varlink",
+                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "HotlineSQLite", "Varlink",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -135,7 +136,11 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: strict
         ),
-        .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore", "HotlineCore"], swiftSettings: strict),
+        .testTarget(
+            name: "HotlineSQLiteTests",
+            dependencies: ["HotlineSQLite", "HotlineStore", "HotlineCore"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "VarlinkTests",
             dependencies: [

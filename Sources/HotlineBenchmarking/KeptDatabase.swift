@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import HotlineStore
+import HotlineSQLite
 
 /// A large database that a benchmark loads once and keeps in its scratch folder between runs,
 /// used again only while its schema is the one this build's migrations create.
@@ -21,7 +21,7 @@ public struct KeptDatabase: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return false }
         let before = try Self.schema(of: path)
         let start = Date()
-        _ = try TicketStore(path: path)
+        _ = try SQLiteTicketStore(path: path)
         let after = try Self.schema(of: path)
         if after != before {
             print(
@@ -57,7 +57,7 @@ public struct KeptDatabase: Sendable {
     static func currentSchema(in directory: String) throws -> [String] {
         let scratch = directory + "/schema.db"
         defer { remove(scratch) }
-        _ = try TicketStore(path: scratch)
+        _ = try SQLiteTicketStore(path: scratch)
         return try schema(of: scratch)
     }
 }

@@ -24,7 +24,7 @@ public struct CallHandler: Sendable {
 
     /// Creates a handler.
     public init(
-        store: TicketStore,
+        store: any TicketStore,
         configuration: ConfigurationBox,
         clock: DaemonClock,
         logger: Logger,
@@ -92,7 +92,7 @@ public struct CallHandler: Sendable {
             logRefusal(call, caller, error.varlinkError)
             return VarlinkReply(error: error.varlinkError)
         } catch {
-            let sentence = StoreError.sentence(for: error)
+            let sentence = dispatch.store.failureSentence(for: error)
             logger.error(
                 "storage failure: \(sentence)",
                 metadata: [

@@ -13,7 +13,7 @@ struct DispatchHandler: InterfaceHandler {
     let name = DispatchInterface.name
     let description = DispatchInterface.description
 
-    let store: TicketStore
+    let store: any TicketStore
     let configuration: ConfigurationBox
     let clock: DaemonClock
     let logger: Logger

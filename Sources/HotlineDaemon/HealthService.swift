@@ -13,12 +13,12 @@ public final class HealthService: Service, Sendable {
     /// How often the status line is refreshed when there is no watchdog.
     public static let statusInterval: Duration = .seconds(5)
 
-    private let store: TicketStore
+    private let store: any TicketStore
     private let notifier: SystemdNotifier
     private let logger: Logger
 
     /// Creates the service.
-    public init(store: TicketStore, notifier: SystemdNotifier, logger: Logger) {
+    public init(store: any TicketStore, notifier: SystemdNotifier, logger: Logger) {
         self.store = store
         self.notifier = notifier
         self.logger = logger

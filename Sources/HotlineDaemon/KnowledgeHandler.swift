@@ -14,7 +14,7 @@ struct KnowledgeHandler: InterfaceHandler {
     let name = KnowledgeInterface.name
     let description = KnowledgeInterface.description
 
-    let store: TicketStore
+    let store: any TicketStore
     let configuration: ConfigurationBox
     let clock: DaemonClock
     let logger: Logger

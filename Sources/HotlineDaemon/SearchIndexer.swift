@@ -12,11 +12,11 @@ public final class SearchIndexer: Service, Sendable {
     /// Tickets indexed per transaction: a Submit waits behind at most one such batch.
     public static let batch = 50
 
-    private let store: TicketStore
+    private let store: any TicketStore
     private let logger: Logger
 
     /// Creates the indexer of `store`.
-    public init(store: TicketStore, logger: Logger) {
+    public init(store: any TicketStore, logger: Logger) {
         self.store = store
         self.logger = logger
     }

@@ -15,13 +15,13 @@ public final class SweepFollowUp: Service, Sendable {
     /// (a few milliseconds).
     public static let foldBatch = 100
 
-    private let store: TicketStore
+    private let store: any TicketStore
     private let logger: Logger
     private let waiting = Mutex<[SweepResult]>([])
     private let wakeup = Wakeup()
 
     /// Creates the follow-up of `store`'s sweeps.
-    public init(store: TicketStore, logger: Logger) {
+    public init(store: any TicketStore, logger: Logger) {
         self.store = store
         self.logger = logger
     }

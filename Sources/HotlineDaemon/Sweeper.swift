@@ -10,7 +10,7 @@ import Synchronization
 /// Shared by the clock service and `SetTime`.
 public final class Sweeper: Sendable {
     /// The store.
-    public let store: TicketStore
+    public let store: any TicketStore
     private let configuration: ConfigurationBox
     private let hub: NoticeHub
     private let followUp: SweepFollowUp
@@ -19,7 +19,7 @@ public final class Sweeper: Sendable {
 
     /// Creates a sweeper.
     public init(
-        store: TicketStore,
+        store: any TicketStore,
         configuration: ConfigurationBox,
         hub: NoticeHub,
         followUp: SweepFollowUp,

@@ -8,4 +8,12 @@ public struct StatusCounts: Sendable, Hashable {
     public var overdue: Int
     /// Tickets owing a call-back.
     public var callbacksDue: Int
+
+    /// The counts.
+    public init(open: Int, pending: Int, overdue: Int, callbacksDue: Int) {
+        self.open = open
+        self.pending = pending
+        self.overdue = overdue
+        self.callbacksDue = callbacksDue
+    }
 }

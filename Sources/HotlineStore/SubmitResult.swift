@@ -12,4 +12,13 @@ public struct SubmitResult: Sendable, Hashable {
     public var events: [TicketEvent]
     /// The notices to send (empty when `created` is false).
     public var notices: [Notice]
+
+    /// A Submit's answer.
+    public init(ticket: Ticket, created: Bool, possibleDuplicates: [String], events: [TicketEvent], notices: [Notice]) {
+        self.ticket = ticket
+        self.created = created
+        self.possibleDuplicates = possibleDuplicates
+        self.events = events
+        self.notices = notices
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import HotlineBenchmarking
 import HotlineCore
+import HotlineSQLite
 import HotlineStore
 import Varlink
 
@@ -138,7 +139,7 @@ struct SearchBenchmark: AsyncParsableCommand {
         }
         // The same searches on the store alone, in this process: what the socket, the
         // daemon's threads and the JSON add.
-        let store = try TicketStore(path: kept.path)
+        let store = try SQLiteTicketStore(path: kept.path)
         let caller = Caller(credentials: PeerCredentials(uid: 0, gid: 0), role: .admin)
         try await measureInStore("in the store alone: the two-character word", store, caller) {
             var query = SearchQuery()
@@ -224,7 +225,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     /// Runs 20 unmeasured and then `runs` measured searches of `query()` on `store` directly.
     func measureInStore(
         _ name: String,
-        _ store: TicketStore,
+        _ store: SQLiteTicketStore,
         _ caller: Caller,
         _ query: () -> SearchQuery
     ) async throws {
@@ -261,7 +262,7 @@ struct SearchBenchmark: AsyncParsableCommand {
     /// Writes the tickets (received over the year before `end`: half answered by the centre,
     /// a third replied by a unit, the rest open with a unit), each indexed for search with it.
     func load(into database: String) async throws {
-        let store = try TicketStore(path: database)
+        let store = try SQLiteTicketStore(path: database)
         let start = Date()
         let batch = 20_000
         var created = 0

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import HotlineBenchmarking
 import HotlineCore
+import HotlineSQLite
 import HotlineStore
 import Varlink
 
@@ -209,7 +210,7 @@ struct SLABenchmark: AsyncParsableCommand {
     /// half of them closed; `simultaneous` open ones due exactly at `passAt`; one in twenty
     /// with an earlier passed deadline.
     func load(database: String, passAt: Date) async throws {
-        let store = try TicketStore(path: database)
+        let store = try SQLiteTicketStore(path: database)
         var random = SystemRandomNumberGenerator()
         let batch = 20_000
         var created = 0

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineCore
 import HotlineDaemon
+import HotlineSQLite
 import HotlineStore
 import HotlineSystemd
 import Logging
@@ -95,11 +96,11 @@ struct Hotlined: AsyncParsableCommand {
         }
         overrides(&configuration)
 
-        let store: TicketStore
+        let store: any TicketStore
         do {
             // Migrating a large database takes longer than TimeoutStartSec= allows.
             store = try SystemdNotifier().extendingStartTimeout(status: "opening the database") {
-                try TicketStore(path: configuration.daemon.database)
+                try SQLiteTicketStore(path: configuration.daemon.database)
             }
         } catch {
             logger.critical(
@@ -176,17 +177,9 @@ struct Hotlined: AsyncParsableCommand {
             throw ExitCode(75)  // EX_TEMPFAIL
         }
         followUp.writeLog()  // a sweep answered during shutdown
-        try? store.checkpoint()
-        let commits = store.groupCommitStatistics
-        let checkpoints = store.checkpointStatistics
-        logger.notice(
-            "hotlined stopped",
-            metadata: [
-                MessageID.metadataKey: "\(MessageID.stopped.rawValue)",
-                "group_commits": "\(commits.groups)", "committed_calls": "\(commits.calls)",
-                "wal_checkpoints": "\(checkpoints.checkpoints)", "wal_checkpoint_failures": "\(checkpoints.failures)",
-            ]
-        )
+        var stopped: Logger.Metadata = [MessageID.metadataKey: "\(MessageID.stopped.rawValue)"]
+        for (name, value) in store.finish() { stopped[name] = "\(value)" }
+        logger.notice("hotlined stopped", metadata: stopped)
     }
 
     /// Raises the soft limit on open files to the hard limit, so that `max_connections`

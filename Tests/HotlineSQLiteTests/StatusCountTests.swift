@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 @Suite("Status counts")
 struct StatusCountTests {
@@ -11,7 +12,7 @@ struct StatusCountTests {
     func indexedCounts() async throws {
         let f = try StoreFixture()
         let plan = try await DatabaseQueue(path: f.path).read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + TicketStore.statusCountsSQL).map {
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteTicketStore.statusCountsSQL).map {
                 $0["detail"] as String
             }
         }

@@ -1,5 +1,6 @@
 import GRDB
 import HotlineCore
+import HotlineStore
 
 /// The database schema as named, append-only migrations. The applied list lives in the
 /// database (`grdb_migrations`); never edit a migration that has shipped, add one.
@@ -10,7 +11,7 @@ enum Schema {
         migrator.registerMigration("v1-tickets-and-events") { db in
             try db.execute(sql: v1)
         }
-        // Ticket numbers are read from the tickets and counted in memory (TicketStore.nextID).
+        // Ticket numbers are read from the tickets and counted in memory (SQLiteTicketStore.nextID).
         migrator.registerMigration("v2-ticket-numbers-from-ids") { db in
             try db.execute(sql: "DROP TABLE ticketSequence")
         }
@@ -50,7 +51,7 @@ enum Schema {
             guard ticketSQL.contains(unitRuleWithCentreAnswers) else {
                 throw StoreError.corrupt("the ticket table's unit rule is not the one v6 expects: \(unitRule)")
             }
-            try TicketStore.rebuildRollup(db)
+            try SQLiteTicketStore.rebuildRollup(db)
             try db.execute(
                 sql: "CREATE INDEX ticket_phone_digits ON ticket(\(PhoneNumber.sqlDigits("citizenPhone")), receivedAt)"
             )

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
-extension TicketStore {
+extension SQLiteTicketStore {
     /// Imports tickets taken over from an earlier system (or generated for a benchmark), in
     /// one transaction per call: each ticket, one `submitted` event recording the import, and
     /// its running deadlines. Ids must not collide with existing ones.

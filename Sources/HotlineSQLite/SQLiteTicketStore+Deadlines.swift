@@ -2,22 +2,9 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import HotlineCore
+import HotlineStore
 
-/// What one sweep batch of the SLA clock did.
-public struct SweepResult: Sendable, Hashable {
-    /// Checks taken from the front of the queue.
-    public var examined: Int
-    /// Whether more checks had come than the batch took.
-    public var more: Bool
-    /// The deadlines that passed (each now overdue, with its passing recorded).
-    public var passed: [DeadlineCheck]
-    /// Tickets whose rating window closed (closed unrated), with their events.
-    public var closed: [Transition]
-    /// Every notice to send: due-soon, overdue, and those of the closed tickets.
-    public var notices: [Notice]
-}
-
-extension TicketStore {
+extension SQLiteTicketStore {
     /// The earliest moment a running deadline needs the clock, if any: the front of the
     /// time-ordered `deadlineCheck`.
     public func nextDeadlineCheck() async throws -> Date? {

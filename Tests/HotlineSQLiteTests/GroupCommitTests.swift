@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 @Suite("Group commit")
 struct GroupCommitTests {
@@ -78,7 +79,7 @@ struct GroupCommitTests {
                 at: noon
             )
         }
-        let reopened = try TicketStore(path: f.path)
+        let reopened = try SQLiteTicketStore(path: f.path)
         let next = try await reopened.submit(
             Submission(channel: .hotline, submissionId: "4", content: "停水"),
             lifecycle: f.lifecycle,

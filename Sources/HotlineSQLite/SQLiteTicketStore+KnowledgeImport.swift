@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
-extension TicketStore {
+extension SQLiteTicketStore {
     /// How long an import may stay open before it is discarded.
     public static let importLifetime: TimeInterval = 86400
 

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
-extension TicketStore {
+extension SQLiteTicketStore {
     /// The tickets that match `query` and `caller` may see, newest first, one page of them, and
     /// how many match in all. Text goes through the `ticketText` full-text index, and for the
     /// tickets an upgrade left waiting in `searchQueue` through their own text; a phone through

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 import Synchronization
 
-extension TicketStore {
+extension SQLiteTicketStore {
     /// The length of a `unitHour` bucket: an hour of UTC, so that a bucket never straddles
     /// a period's boundary by more than an hour in any zone.
     static let rollupBucket: Int64 = 3_600_000

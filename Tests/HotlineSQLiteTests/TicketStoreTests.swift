@@ -1,21 +1,22 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 /// A store on a real SQLite file in a fresh temporary folder.
 final class StoreFixture {
     let directory: URL
-    let store: TicketStore
+    let store: SQLiteTicketStore
     let lifecycle: Lifecycle
     var path: String { directory.appendingPathComponent("hotline.db").path }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try TicketStore(path: directory.appendingPathComponent("hotline.db").path)
+        store = try SQLiteTicketStore(path: directory.appendingPathComponent("hotline.db").path)
         var config = HotlineConfiguration()
         config.units = [
             HandlingUnit(id: "water", name: "水务"), HandlingUnit(id: "gas", name: "燃气"),

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 @Suite("The knowledge base in the SQLite store")
 struct KnowledgeStoreTests {
@@ -94,8 +95,8 @@ struct KnowledgeStoreTests {
                     let query = KnowledgeQuery(words: words, limit: limit, includeRetired: includeRetired)
                     let (byIndex, byText) = try await f.store.reader.read { db in
                         (
-                            try TicketStore.searchEntriesByIndex(query, at: noon, db),
-                            try TicketStore.searchEntriesByText(query, at: noon, db)
+                            try SQLiteTicketStore.searchEntriesByIndex(query, at: noon, db),
+                            try SQLiteTicketStore.searchEntriesByText(query, at: noon, db)
                         )
                     }
                     #expect(byIndex.total == byText.total, "\(query)")

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 @Suite("The hot-spot rollup")
 struct HotspotRollupTests {

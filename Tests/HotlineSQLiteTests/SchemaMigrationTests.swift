@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 @Suite("Schema migrations")
 struct SchemaMigrationTests {
@@ -44,7 +45,7 @@ struct SchemaMigrationTests {
             }?.contains("kind IN (") == true
         )
 
-        let store = try TicketStore(path: path)
+        let store = try SQLiteTicketStore(path: path)
         #expect(try store.appliedMigrations().contains("v4-checks-without-in-lists"))
         let (ticket, events) = try await store.ticket("20260921-0001", visibleTo: admin)
         #expect(ticket.submissionId == "call-1" && ticket.status == .pending)
@@ -112,7 +113,7 @@ struct DeadlineCheckMigrationTests {
         )
         let path = earlier.path
 
-        let store = try TicketStore(path: path)
+        let store = try SQLiteTicketStore(path: path)
         let queue = try DatabaseQueue(path: path)
         let checks = try await queue.read { db in
             try Row.fetchAll(
@@ -179,7 +180,7 @@ struct KnownOutcomeMigrationTests {
                        ('20260921-0003', \(hour + 70), 'replied', 2002, 'unit', 'power', '已处理');
                 """
         )
-        let store = try TicketStore(path: earlier.path)
+        let store = try SQLiteTicketStore(path: earlier.path)
         let queue = try DatabaseQueue(path: earlier.path)
         #expect(
             try await queue.read { db in try Int.fetchAll(db, sql: "SELECT claimOverdue FROM ticket ORDER BY id") } == [
@@ -239,7 +240,7 @@ struct UrgingMigrationTests {
             }
         }
 
-        let store = try TicketStore(path: earlier.path)
+        let store = try SQLiteTicketStore(path: earlier.path)
         let f = try StoreFixture()
         let operatorCaller = Caller(credentials: PeerCredentials(uid: 1001, gid: 1001), role: .operator)
         let transition = try await store.apply(
@@ -290,7 +291,7 @@ struct SearchMigrationTests {
                        ('20260921-0003', 'hotline', 'c', 'pending', 'normal', NULL, '井盖缺失', '0730-8223344', NULL, 3000);
                 """
         )
-        let store = try TicketStore(path: earlier.path)
+        let store = try SQLiteTicketStore(path: earlier.path)
         func ids(_ query: SearchQuery) async throws -> [String] {
             try await store.search(query, visibleTo: admin).tickets.map(\.id)
         }
@@ -340,7 +341,7 @@ struct SearchMigrationTests {
                     SELECT seq, '小区 区停 停水 水三 三天 天了 已告 告知 知停 水原 原因' FROM ticket WHERE id = '20260921-0001';
                 """
         )
-        let store = try TicketStore(path: earlier.path)
+        let store = try SQLiteTicketStore(path: earlier.path)
         let table = try await DatabaseQueue(path: earlier.path).read { db in
             try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'ticketText'") ?? ""
         }

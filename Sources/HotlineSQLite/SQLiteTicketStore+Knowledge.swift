@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
-extension TicketStore {
+extension SQLiteTicketStore {
     // MARK: Changes
 
     /// Adds an entry as its first version, indexed for search in the same transaction.

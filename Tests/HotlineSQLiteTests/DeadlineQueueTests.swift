@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 /// The SLA clock's queue of checks, the passings it records, and their folding into the tickets.
 @Suite("Deadline checks, passings and folding")

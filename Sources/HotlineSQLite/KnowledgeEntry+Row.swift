@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
 extension KnowledgeEntry {
     /// The columns an entry is read from, in ``init(row:startingAt:)``'s order; both

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
 /// Reading and writing a ``Ticket`` as a row of the `ticket` table.
 extension Ticket {
@@ -137,16 +138,17 @@ extension Ticket {
 
     /// The column list ticket queries select, qualified with `alias` when given (the table's
     /// name otherwise): ``columns(_:)`` with the overdue flags completed by the deadline
-    /// passings not yet folded into the row (see `TicketStore+Passings`).
+    /// passings not yet folded into the row (see `SQLiteTicketStore+Passings`).
     static func selectedColumns(_ alias: String? = nil) -> String {
         let table = alias ?? "ticket"
         return columnNames.map { name in
             let column = "\(table).\(name)"
             switch name {
-            case "overdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table)))"
-            case "unitOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .units)))"
-            case "resolveOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .resolve)))"
-            case "claimOverdue": return "(\(column) OR \(TicketStore.unfoldedPassing(of: table, kinds: .claim)))"
+            case "overdue": return "(\(column) OR \(SQLiteTicketStore.unfoldedPassing(of: table)))"
+            case "unitOverdue": return "(\(column) OR \(SQLiteTicketStore.unfoldedPassing(of: table, kinds: .units)))"
+            case "resolveOverdue":
+                return "(\(column) OR \(SQLiteTicketStore.unfoldedPassing(of: table, kinds: .resolve)))"
+            case "claimOverdue": return "(\(column) OR \(SQLiteTicketStore.unfoldedPassing(of: table, kinds: .claim)))"
             default: return column
             }
         }.joined(separator: ", ")

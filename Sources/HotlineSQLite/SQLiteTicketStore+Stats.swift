@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import HotlineCore
+import HotlineStore
 
-extension TicketStore {
+extension SQLiteTicketStore {
     /// The per-unit counts for tickets received in `[from, to)`, one row per unit of `units`
     /// (units with no tickets get zeros).
     public func stats(from: Date, to: Date, units: [String]) async throws -> [UnitStats] {

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import HotlineStore
 import Testing
 
 @testable import HotlineCore
-@testable import HotlineStore
+@testable import HotlineSQLite
 
 @Suite("Checkpoints off the writer")
 struct WALCheckpointTests {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
-extension TicketStore {
+extension SQLiteTicketStore {
     /// The tickets received in `[from, to)` counted by `key`, each with its count in the period
     /// of the same length right before `from`; the keys of the period only, ranked, at most
     /// `limit`; and how many tickets the period holds.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HotlineCore
+import HotlineStore
 
 /// Deadline passings not yet folded into their tickets.
 ///
@@ -14,7 +15,7 @@ import HotlineCore
 /// the ticket, so its events follow them in the history; the daemon folds the rest in the
 /// background, a few tickets per transaction. A folded passing is deleted: the table holds
 /// only what is still to fold.
-extension TicketStore {
+extension SQLiteTicketStore {
     /// Which passings a flag stands for.
     enum PassingKinds {
         /// Any deadline (`overdue`).
