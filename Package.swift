@@ -18,10 +18,22 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "HotlineCore", swiftSettings: strict),
         .target(name: "HotlineStore", dependencies: ["HotlineCore"], swiftSettings: strict),
+        .target(
+            name: "HotlinePostgres",
+            dependencies: [
+                "HotlineCore", "HotlineStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "HotlineSQLite",
             dependencies: [
@@ -134,6 +146,15 @@ let package = Package(
             name: "HotlineClientTests",
             dependencies: ["HotlineClient", "HotlineTesting", "Varlink"],
             exclude: ["Golden"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HotlinePostgresTests",
+            dependencies: [
+                "HotlinePostgres", "HotlineCore", "HotlineTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

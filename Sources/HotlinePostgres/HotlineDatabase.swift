@@ -1,0 +1,134 @@
+import Foundation
+import HotlineCore
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The daemon's PostgreSQL database: the connection pool to the server that accepts
+/// writes, and the schema's migrations. The pool works while ``run()`` runs (the daemon runs
+/// it as a service of its group; tests in a task of their own).
+public final class HotlineDatabase: Sendable {
+    /// Where the database is.
+    public let location: PostgresLocation
+    /// The server of `location` the pool connects to.
+    public let server: PostgresLocation.Server
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A pool to `server` (one of `location.servers`), logging in with `password` when the
+    /// server asks for one.
+    public init(
+        location: PostgresLocation,
+        server: PostgresLocation.Server? = nil,
+        password: String?,
+        maximumConnections: Int = 20,
+        logger: Logger
+    ) throws {
+        self.location = location
+        let server = server ?? location.servers[0]
+        self.server = server
+        self.logger = logger
+        var configuration: PostgresClient.Configuration
+        if let socket = server.socketPath {
+            configuration = .init(
+                unixSocketPath: socket,
+                username: location.user,
+                password: password,
+                database: location.database
+            )
+        } else {
+            configuration = .init(
+                host: server.host,
+                port: server.port,
+                username: location.user,
+                password: password,
+                database: location.database,
+                tls: try Self.tls(location.tls, host: server.host)
+            )
+        }
+        configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("application_name", location.applicationName)]
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Runs the pool until the task is cancelled.
+    public func run() async {
+        await client.run()
+    }
+
+    /// libpq's `sslmode` as postgres-nio's TLS: `allow` and `prefer` try TLS and go on
+    /// without it, `require` insists without checking the certificate, `verify-ca` checks
+    /// the chain, `verify-full` also the host name.
+    static func tls(_ mode: PostgresLocation.TLSMode, host: String) throws -> PostgresClient.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable:
+            return .disable
+        case .allow, .prefer:
+            configuration.certificateVerification = .none
+            return .prefer(configuration)
+        case .require:
+            configuration.certificateVerification = .none
+            return .require(configuration)
+        case .verifyCA:
+            configuration.certificateVerification = .noHostnameVerification
+            return .require(configuration)
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+            return .require(configuration)
+        }
+    }
+
+    // MARK: Migrations
+
+    /// Applies the migrations this database lacks, each in a transaction of its own that
+    /// holds the migration lock, so that daemons starting together apply each once. Returns
+    /// the names applied now.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        var applied: [String] = []
+        for migration in PostgresSchema.migrations {
+            let ran = try await client.withTransaction(logger: logger) { connection -> Bool in
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))",
+                    logger: logger
+                )
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS hotline_migration (
+                        name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """,
+                    logger: logger
+                )
+                let done = try await connection.query(
+                    "SELECT 1 FROM hotline_migration WHERE name = \(migration.name)",
+                    logger: logger
+                )
+                for try await _ in done { return false }
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO hotline_migration (name) VALUES (\(migration.name))",
+                    logger: logger
+                )
+                return true
+            }
+            if ran { applied.append(migration.name) }
+        }
+        return applied
+    }
+
+    /// The names of the applied migrations, in the order applied.
+    public func appliedMigrations() async throws -> [String] {
+        let rows = try await client.query(
+            "SELECT name FROM hotline_migration ORDER BY applied_at, name",
+            logger: logger
+        )
+        var names: [String] = []
+        for try await name in rows.decode(String.self) { names.append(name) }
+        return names
+    }
+}
