@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the daemon's behaviour depends on, as one value (contract §7).
 ///
 /// Loading it from TOML lives with the daemon; here it is only data. A reload swaps the
@@ -9,8 +11,25 @@ public struct HotlineConfiguration: Sendable, Hashable {
         public var socket: String = "/run/hotline/hotline.sock"
         /// The socket file's mode (default `0660`).
         public var socketMode: UInt32 = 0o660
-        /// The SQLite database path (default `/var/lib/hotline/hotline.db`).
+        /// The database: an SQLite file's path (default `/var/lib/hotline/hotline.db`) or a
+        /// PostgreSQL URL (contract §11, ``PostgresLocation``).
         public var database: String = "/var/lib/hotline/hotline.db"
+        /// The file that holds the PostgreSQL password, if the server asks for one (under
+        /// systemd a credential: `LoadCredential=` and `%d/…`).
+        public var databasePasswordFile: String?
+        /// This daemon's name among those sharing a database (default: the host name).
+        public var nodeName: String = HotlineConfiguration.Daemon.hostName()
+
+        /// The PostgreSQL database `database` names, or nil for an SQLite file.
+        public var postgres: PostgresLocation? {
+            PostgresLocation.isURL(database) ? try? PostgresLocation(url: database) : nil
+        }
+
+        /// The machine's host name, up to its first dot.
+        public static func hostName() -> String {
+            let name = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+            return name.isEmpty ? "hotlined" : name
+        }
         /// How many connections the daemon holds open, and for how long a message may take.
         public var limits = ConnectionLimits()
 

@@ -230,8 +230,8 @@ private struct Parser {
                 daemon,
                 place,
                 allowed: [
-                    "socket", "socket_mode", "database", "timezone", "max_connections",
-                    "max_connections_per_uid", "message_timeout",
+                    "socket", "socket_mode", "database", "database_password_file", "node_name", "timezone",
+                    "max_connections", "max_connections_per_uid", "message_timeout",
                 ]
             )
             if let limit = try int(daemon, "max_connections", place, range: 1...65_536) {
@@ -256,8 +256,35 @@ private struct Parser {
                 config.daemon.socketMode = value
             }
             if let database = try string(daemon, "database", place) {
-                guard !database.isEmpty else { throw fail(place, "database", "must be a file path") }
+                guard !database.isEmpty else {
+                    throw fail(place, "database", "must be a file path or a postgresql:// URL")
+                }
+                if PostgresLocation.isURL(database) {
+                    do {
+                        _ = try PostgresLocation(url: database)
+                    } catch {
+                        throw fail(place, "database", "\(error)")
+                    }
+                }
                 config.daemon.database = database
+            }
+            if let file = try string(daemon, "database_password_file", place) {
+                guard file.hasPrefix("/") || (!file.isEmpty && !file.contains("/")) else {
+                    throw fail(
+                        place,
+                        "database_password_file",
+                        "must be an absolute path, or the bare name of a systemd credential (LoadCredential=NAME:…)"
+                    )
+                }
+                config.daemon.databasePasswordFile = file
+            }
+            if let node = try string(daemon, "node_name", place) {
+                guard (1...64).contains(node.count),
+                    node.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+                else {
+                    throw fail(place, "node_name", "1 to 64 letters, digits, '-', '_' or '.'")
+                }
+                config.daemon.nodeName = node
             }
             if let zone = try string(daemon, "timezone", place) {
                 guard let tz = TimeZone(identifier: zone) else {

@@ -95,6 +95,19 @@ struct Hotlined: AsyncParsableCommand {
             if let database { config.daemon.database = database }
         }
         overrides(&configuration)
+        if PostgresLocation.isURL(configuration.daemon.database) {
+            // A URL (from the file, checked there, or from --database) is never taken for a
+            // file name. This release serves SQLite only.
+            let problem: String
+            do {
+                _ = try PostgresLocation(url: configuration.daemon.database)
+                problem = "PostgreSQL databases are not served by this release of hotlined; give an SQLite file's path"
+            } catch {
+                problem = "\(error)"
+            }
+            logger.critical("configuration rejected: database: \(problem)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
 
         let store: any TicketStore
         do {

@@ -104,6 +104,10 @@ struct ConfigurationLoaderTests {
             ("[daemon]\nsocket_mode = \"rw\"\n", 2, "daemon.socket_mode"),
             ("[stats]\nweights = { response = 0.5, solved = 0.5, satisfaction = 0.5 }\n", 2, "stats.weights"),
             ("colour = \"red\"\n", 1, "colour"),
+            ("[daemon]\ndatabase = \"postgresql://hotline:secret@/hotline\"\n", 2, "daemon.database"),
+            ("[daemon]\ndatabase = \"postgresql://hotline@db:70000/hotline\"\n", 2, "daemon.database"),
+            ("[daemon]\ndatabase_password_file = \"secrets/db\"\n", 2, "daemon.database_password_file"),
+            ("[daemon]\nnode_name = \"node one\"\n", 2, "daemon.node_name"),
         ] as [(String, Int?, String)]
     )
     func errors(text: String, line: Int?, key: String) throws {
@@ -119,5 +123,51 @@ struct ConfigurationLoaderTests {
         let e = try #require(error("[sla]\nclaim = \n"))
         #expect(e.line == 2)
         #expect(e.message.contains("not valid TOML"))
+    }
+
+    @Test("A PostgreSQL URL, its password file and the node's name are read from [daemon]")
+    func postgres() throws {
+        let config = try loader.parse(
+            """
+            [daemon]
+            database = "postgresql://hotline@db1:5433,db2/hotline?sslmode=require"
+            database_password_file = "db-password"
+            node_name = "hotline-a.1"
+            """,
+            file: "t.toml"
+        )
+        #expect(config.daemon.postgres?.servers.map(\.host) == ["db1", "db2"])
+        #expect(config.daemon.databasePasswordFile == "db-password" && config.daemon.nodeName == "hotline-a.1")
+        let sqlite = try loader.parse("", file: "t.toml")
+        #expect(sqlite.daemon.postgres == nil && !sqlite.daemon.nodeName.isEmpty)
+    }
+
+    @Test("The database password: a file's first line, or a systemd credential by name")
+    func password() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-cred-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "s3cret!\nignored\n".write(
+            to: folder.appendingPathComponent("db-password"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "".write(to: folder.appendingPathComponent("empty"), atomically: true, encoding: .utf8)
+        #expect(try DatabasePassword.read(folder.path + "/db-password", environment: [:]) == "s3cret!")
+        #expect(
+            try DatabasePassword.read("db-password", environment: ["CREDENTIALS_DIRECTORY": folder.path]) == "s3cret!"
+        )
+        #expect(throws: DatabasePassword.Problem.self) { try DatabasePassword.read("db-password", environment: [:]) }
+        #expect(throws: DatabasePassword.Problem.self) {
+            try DatabasePassword.read(folder.path + "/missing", environment: [:])
+        }
+        #expect(throws: DatabasePassword.Problem.self) {
+            try DatabasePassword.read(folder.path + "/empty", environment: [:])
+        }
+        do {
+            _ = try DatabasePassword.read("db-password", environment: [:])
+        } catch {
+            #expect(error.description.contains("LoadCredential=db-password:"))
+        }
     }
 }

@@ -36,6 +36,31 @@ struct StartupTests {
         #expect(try daemon.call("org.hotline.Dispatch.Status").error == nil)
     }
 
+    @Test("A PostgreSQL URL is never taken for a file name: a bad one is named, a good one refused in this release")
+    func postgresURL() throws {
+        let daemon = try TestDaemon(
+            config: "[daemon]\ndatabase = \"postgresql://hotline@/hotline?host=/run/postgresql\"\n"
+        )
+        let served = try ProcessResult.run(
+            BuildProducts.hotlined,
+            ["--config", daemon.configPath, "--socket", daemon.socket]
+        )
+        #expect(
+            served.status == 78 && served.stderr.contains("PostgreSQL databases are not served"),
+            "\(served.stderr)"
+        )
+        let bad = try ProcessResult.run(
+            BuildProducts.hotlined,
+            [
+                "--config", daemon.configPath, "--socket", daemon.socket, "--database",
+                "postgresql://hotline:pw@db/hotline",
+            ]
+        )
+        #expect(bad.status == 78 && bad.stderr.contains("password"), "\(bad.stderr)")
+        let folder = try FileManager.default.contentsOfDirectory(atPath: daemon.directory)
+        #expect(!folder.contains { $0.hasPrefix("postgres") } && !FileManager.default.fileExists(atPath: daemon.socket))
+    }
+
     @Test("A bad configuration stops the daemon with the file, line and key")
     func badConfig() throws {
         let daemon = try TestDaemon(config: "[sla]\nresolve = \"10 workdays\"\n")
