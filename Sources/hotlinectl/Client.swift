@@ -43,6 +43,13 @@ struct Client {
 
     @discardableResult
     func call(_ method: String, _ parameters: [String: JSONValue] = [:]) throws -> [String: JSONValue] {
+        guard let reply = try call(method, parameters, unlessRefused: false) else { return [:] }
+        return reply
+    }
+
+    /// As ``call(_:_:)``, but nil when the caller's role may not call `method` (a part of a
+    /// page that only some roles see), rather than failing.
+    func call(_ method: String, _ parameters: [String: JSONValue], unlessRefused: Bool) throws -> [String: JSONValue]? {
         let reply: VarlinkReply
         do {
             let connection = try VarlinkConnection(path: options.socket)
@@ -50,6 +57,7 @@ struct Client {
         } catch let error as VarlinkConnection.ConnectionError {
             Self.unreachable(options.socket, error)
         }
+        if unlessRefused, reply.error == "org.varlink.service.PermissionDenied" { return nil }
         if let name = reply.error {
             let sentence = ErrorSentence(error: name, parameters: reply.parameters, method: method, uid: getuid())
             Self.fail(sentence.text + " (\(name))", status: sentence.status)

@@ -127,19 +127,22 @@ struct Report: ParsableCommand {
             weights: reply["weights"] ?? .null,
             centre: reply["centre"] ?? .null,
             worries: try worries(client, from: from, to: to),
-            hotspots: try ["category", "district"].map { by in
-                let reply = try client.call(
+            // Operators and supervisors see the hot spots; a unit's report has its own row only.
+            hotspots: try ["category", "district"].compactMap { by in
+                try client.call(
                     "org.hotline.Dispatch.Hotspots",
                     [
                         "from": .string(from), "to": .string(to), "by": .string(by),
                         "limit": .int(Int64(MonthlyReport.hotspotLimit)),
-                    ]
-                )
-                return MonthlyReport.Hotspots(
-                    by: by,
-                    rows: reply["rows"]?.arrayValue ?? [],
-                    total: Int(reply["total"]?.numberValue ?? 0)
-                )
+                    ],
+                    unlessRefused: true
+                ).map { reply in
+                    MonthlyReport.Hotspots(
+                        by: by,
+                        rows: reply["rows"]?.arrayValue ?? [],
+                        total: Int(reply["total"]?.numberValue ?? 0)
+                    )
+                }
             },
             unitNames: site.unitNames,
             generatedAt: Date(),
