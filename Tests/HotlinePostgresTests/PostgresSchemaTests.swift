@@ -139,4 +139,59 @@ struct PostgresSchemaTests {
             }
         }
     }
+
+    @Test("Knowledge-base versions are kept by the schema: no kept version changes, no entry is deleted")
+    func knowledgeVersionsKept() async throws {
+        try await withFreshDatabase { databases, url in
+            try await databases[0].migrate()
+            let entry = """
+                INSERT INTO knowledge_entry (seq, id, title, body, version, created_at, updated_at, updated_by)
+                VALUES (1, 'K000001', '停水', '抢修', 1, now(), now(), 1002)
+                """
+            try TestPostgres.psql(url, entry)
+            // The next version, the right way: keep version 1, then write version 2.
+            try TestPostgres.psql(
+                url,
+                """
+                INSERT INTO knowledge_version (entry_id, version, title, body, category, keywords, created_at, updated_at,
+                    updated_by, retired, valid_until, note, uses)
+                SELECT id, version, title, body, category, keywords, created_at, updated_at, updated_by, retired,
+                    valid_until, note, uses FROM knowledge_entry WHERE id = 'K000001';
+                UPDATE knowledge_entry SET body = '抢修热线', version = 2 WHERE id = 'K000001'
+                """
+            )
+            let refused = [
+                "UPDATE knowledge_version SET body = 'x'",
+                "DELETE FROM knowledge_version",
+                "DELETE FROM knowledge_entry",
+                "UPDATE knowledge_entry SET body = 'x'",
+                "UPDATE knowledge_entry SET body = 'x', version = 3",
+                "UPDATE knowledge_entry SET uses = -1",
+            ]
+            for sql in refused {
+                #expect(throws: (any Error).self, "\(sql)") { try TestPostgres.psql(url, sql) }
+            }
+            try TestPostgres.psql(url, "UPDATE knowledge_entry SET uses = uses + 1")
+            #expect(
+                try TestPostgres.psql(url, "SELECT version || ' ' || body || ' ' || uses FROM knowledge_entry")
+                    == "2 抢修热线 1"
+            )
+            // An open import's entries may go (the import discarded); a committed one's not.
+            try TestPostgres.psql(url, "INSERT INTO knowledge_import (id, started_at, uid) VALUES ('I1', now(), 1002)")
+            try TestPostgres.psql(
+                url,
+                """
+                INSERT INTO knowledge_entry (seq, id, title, body, version, created_at, updated_at, updated_by, import_id)
+                VALUES (2, 'K000002', '路灯', '报修', 1, now(), now(), 1002, 'I1'),
+                       (3, 'K000003', '井盖', '警示', 1, now(), now(), 1002, 'I1')
+                """
+            )
+            try TestPostgres.psql(url, "DELETE FROM knowledge_entry WHERE id = 'K000002'")
+            try TestPostgres.psql(url, "DELETE FROM knowledge_import WHERE id = 'I1'")
+            #expect(throws: (any Error).self) {
+                try TestPostgres.psql(url, "DELETE FROM knowledge_entry WHERE id = 'K000003'")
+            }
+            #expect(try TestPostgres.psql(url, "SELECT count(*) FROM knowledge_entry") == "2")
+        }
+    }
 }
