@@ -31,7 +31,7 @@ extension Ticket {
     /// as SQLite keeps them, so that both backends answer the same instants.
     var postgresBindings: PostgresBindings {
         var b = PostgresBindings(capacity: Self.postgresColumns.count)
-        func time(_ date: Date?) { b.append(date.map { Date(timeIntervalSince1970: Double($0.millis) / 1000) }) }
+        func time(_ date: Date?) { b.append(date.map { Date(millis: $0.millis) }) }
         b.append(id)
         b.append(channel.rawValue)
         b.append(submissionId)
@@ -45,7 +45,7 @@ extension Ticket {
         b.append(location.district)
         b.append(location.address)
         b.append(unit)
-        b.append(Self.jsonList(coUnits))
+        b.append(StoredList.json(coUnits))
         time(receivedAt)
         time(deadline)
         time(dispatchedAt)
@@ -81,7 +81,7 @@ extension Ticket {
         b.append(Int32(urged))
         b.append(answeredBy?.rawValue)
         b.append(result)
-        b.append(Self.jsonList(knowledge))
+        b.append(StoredList.json(knowledge))
         b.append(centreAnswered)
         return b
     }
@@ -115,7 +115,7 @@ extension Ticket {
         let citizen = Citizen(name: try text(), phone: try text())
         let location = Location(district: try text(), address: try text())
         let unit = try text()
-        let coUnits = Self.list(fromJSON: try next(String.self))
+        let coUnits = StoredList.values(fromJSON: try next(String.self))
         let receivedAt = Self.toMillisecond(try next(Date.self))
         self.init(
             id: id,
@@ -166,7 +166,7 @@ extension Ticket {
         urged = Int(try next(Int32.self))
         answeredBy = try optionalEnumerated()
         result = try text()
-        knowledge = Self.list(fromJSON: try next(String.self))
+        knowledge = StoredList.values(fromJSON: try next(String.self))
         centreAnswered = try flag()
         assert(index - offset == Self.postgresColumns.count, "Ticket(postgresRow:) reads every column")
     }
@@ -183,19 +183,4 @@ extension Ticket {
             name == "co_units" || name == "knowledge" ? "\(alias).\(name)::text" : "\(alias).\(name)"
         }.joined(separator: ", ")
     }
-
-    /// A list of strings as a JSON array.
-    static func jsonList(_ values: [String]) -> String {
-        values.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
-    }
-
-    /// The strings of a JSON array.
-    static func list(fromJSON json: String) -> [String] {
-        json == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-    }
-}
-
-extension Date {
-    /// Milliseconds since 1970, rounded down.
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 }

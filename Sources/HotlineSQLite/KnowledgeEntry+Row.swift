@@ -24,7 +24,7 @@ extension KnowledgeEntry {
             title: row[first + 1],
             body: row[first + 2],
             category: row[first + 3],
-            keywords: Ticket.coUnits(fromJSON: row[first + 4]),
+            keywords: StoredList.values(fromJSON: row[first + 4]),
             version: row[first + 5],
             createdAt: Date(millis: row[first + 6]),
             updatedAt: Date(millis: row[first + 7]),
@@ -40,7 +40,7 @@ extension KnowledgeEntry {
     var contentValues: [DatabaseValue] {
         [
             title.databaseValue, body.databaseValue, category?.databaseValue ?? .null,
-            Ticket.coUnitsJSON(keywords).databaseValue, version.databaseValue, createdAt.millis.databaseValue,
+            StoredList.json(keywords).databaseValue, version.databaseValue, createdAt.millis.databaseValue,
             updatedAt.millis.databaseValue, Int64(updatedBy).databaseValue, retired.databaseValue,
             validUntil?.millis.databaseValue ?? .null,
         ]

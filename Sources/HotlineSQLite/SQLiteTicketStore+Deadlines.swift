@@ -328,7 +328,7 @@ extension DeadlineCheck {
             due: Date(millis: integer(4)),
             channel: Self.channels[Int(integer(5))],
             unit: text(6),
-            coUnits: text(7).map(Ticket.coUnits(fromJSON:)) ?? [],
+            coUnits: text(7).map(StoredList.values(fromJSON:)) ?? [],
             receivedAt: Date(millis: integer(8)),
             replied: integer(9) != 0,
             unitOverdue: integer(10) != 0,
@@ -341,7 +341,7 @@ extension DeadlineCheck {
         [
             fireAt.databaseValue, ticketID.databaseValue, kind.rawValue.databaseValue, stage.rawValue.databaseValue,
             due.millis.databaseValue, channel.rawValue.databaseValue, unit?.databaseValue ?? .null,
-            Ticket.coUnitsJSON(coUnits).databaseValue, receivedAt.millis.databaseValue, replied.databaseValue,
+            StoredList.json(coUnits).databaseValue, receivedAt.millis.databaseValue, replied.databaseValue,
             unitOverdue.databaseValue, resolveOverdue.databaseValue,
         ]
     }

@@ -225,8 +225,8 @@ extension SQLiteTicketStore {
         var conditions = ["e.seq IN (SELECT rowid FROM knowledgeText WHERE knowledgeText MATCH ?)"]
         var arguments: StatementArguments = [SearchTerms.query(words: query.words)]
         for word in query.words where word.unicodeScalars.count > 2 {
-            conditions.append(Self.entryContainsSQL(word, in: Self.entryFields))
-            arguments += Self.entryContainsArguments(word, in: Self.entryFields)
+            conditions.append(Self.textContainsSQL(word, in: Self.entryFields))
+            arguments += Self.textContainsArguments(word, in: Self.entryFields)
         }
         if query.includeRetired {
             conditions.append(inBaseSQL)
@@ -239,8 +239,8 @@ extension SQLiteTicketStore {
             arguments += [category]
         }
         var inTitle = StatementArguments()
-        for word in query.words { inTitle += Self.entryContainsArguments(word, in: ["e.title"]) }
-        let titleHoldsAll = query.words.map { Self.entryContainsSQL($0, in: ["e.title"]) }
+        for word in query.words { inTitle += Self.textContainsArguments(word, in: ["e.title"]) }
+        let titleHoldsAll = query.words.map { Self.textContainsSQL($0, in: ["e.title"]) }
             .joined(separator: " AND ")
         let order = "inTitle DESC, uses DESC, updatedAt DESC, seq DESC"
         let sql = """
@@ -344,20 +344,6 @@ extension SQLiteTicketStore {
 
     /// The searched fields of `knowledgeEntry e`, each on its own.
     static let entryFields = ["e.title", "e.body", "e.keywords"]
-
-    /// A condition: one of `fields` holds `word` (lower-cased when it has Latin letters, as
-    /// for tickets).
-    static func entryContainsSQL(_ word: String, in fields: [String]) -> String {
-        let folds = word.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
-        return "("
-            + fields.map { folds ? "instr(lower(\($0)), ?) > 0" : "instr(\($0), ?) > 0" }
-            .joined(separator: " OR ") + ")"
-    }
-
-    /// The arguments of ``entryContainsSQL(_:in:)``.
-    static func entryContainsArguments(_ word: String, in fields: [String]) -> StatementArguments {
-        StatementArguments(Array(repeating: word, count: fields.count))
-    }
 
     static let insertEntrySQL: String = {
         let columns = ["seq", "id"] + KnowledgeEntry.fields.dropLast() + ["importId"]

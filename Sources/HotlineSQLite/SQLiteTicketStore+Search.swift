@@ -103,7 +103,7 @@ extension SQLiteTicketStore {
                 arguments += Self.textContainsArguments(word)
             }
             if !pairs.isEmpty {
-                let inText = pairs.map(Self.textContainsSQL).joined(separator: " AND ")
+                let inText = pairs.map { Self.textContainsSQL($0) }.joined(separator: " AND ")
                 conditions.append("(t.seq NOT IN (SELECT seq FROM searchQueue) OR (\(inText)))")
                 for word in pairs { arguments += Self.textContainsArguments(word) }
             }
@@ -148,21 +148,22 @@ extension SQLiteTicketStore {
     }
 
     /// The searched fields of `ticket t`, each on its own (a word never spans two fields).
-    private static let searchedFields = Ticket.searchedColumns.map { "t." + $0 }
+    static let searchedFields = Ticket.searchedColumns.map { "t." + $0 }
 
-    /// A condition on `ticket t`: one of its searched fields holds `word` (lower-cased, as
-    /// ``SearchTerms/words(_:)`` gives it). Only a word with Latin letters compares with the
-    /// fields lower-cased: SQLite's `lower` changes nothing but A–Z, and skipping it spares a
-    /// copy of every candidate's text.
-    static func textContainsSQL(_ word: String) -> String {
+    /// A condition: one of `fields` (a ticket's searched fields unless given) holds `word`
+    /// (lower-cased, as ``SearchTerms/words(_:)`` gives it). Only a word with Latin letters
+    /// compares with the fields lower-cased: SQLite's `lower` changes nothing but A–Z, and
+    /// skipping it spares a copy of every candidate's text. Ticket and knowledge-base
+    /// search both check words this way.
+    static func textContainsSQL(_ word: String, in fields: [String] = searchedFields) -> String {
         let folds = word.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
-        let fields = searchedFields.map { folds ? "instr(lower(\($0)), ?) > 0" : "instr(\($0), ?) > 0" }
-        return "(" + fields.joined(separator: " OR ") + ")"
+        let checks = fields.map { folds ? "instr(lower(\($0)), ?) > 0" : "instr(\($0), ?) > 0" }
+        return "(" + checks.joined(separator: " OR ") + ")"
     }
 
-    /// The arguments of ``textContainsSQL(_:)``.
-    static func textContainsArguments(_ word: String) -> StatementArguments {
-        StatementArguments(Array(repeating: word, count: searchedFields.count))
+    /// The arguments of ``textContainsSQL(_:in:)``.
+    static func textContainsArguments(_ word: String, in fields: [String] = searchedFields) -> StatementArguments {
+        StatementArguments(Array(repeating: word, count: fields.count))
     }
 
     /// A condition on `ticket t`: the unit bound twice leads or co-handles it.

@@ -75,7 +75,7 @@ extension Ticket {
             deadline: nextDate()
         )
         self.unit = unit
-        coUnits = Self.coUnits(fromJSON: coUnitsJSON)
+        coUnits = StoredList.values(fromJSON: coUnitsJSON)
         dispatchedAt = nextDate()
         claimedAt = nextDate()
         claimBy = nextDate()
@@ -109,7 +109,7 @@ extension Ticket {
         urged = next()
         answeredBy = nextOptionalEnum()
         result = nextOptional()
-        knowledge = Self.coUnits(fromJSON: next())
+        knowledge = StoredList.values(fromJSON: next())
         centreAnswered = next()
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
@@ -122,19 +122,9 @@ extension Ticket {
     /// through them, and the contentless index can delete tokens only as they were written.
     static let searchedColumns = ["title", "content", "address", "result"]
 
-    /// The co-handling units as the `coUnits` column holds them (a JSON array; the
+    /// The co-handling units as the `coUnits` column holds them (``StoredList``; the
     /// `knowledge` column holds its ids the same way).
-    var coUnitsJSON: String { Self.coUnitsJSON(coUnits) }
-
-    /// `units` as a JSON array.
-    static func coUnitsJSON(_ units: [String]) -> String {
-        units.isEmpty ? "[]" : String(decoding: (try? JSONEncoder().encode(units)) ?? Data("[]".utf8), as: UTF8.self)
-    }
-
-    /// The units of a `coUnits` column.
-    static func coUnits(fromJSON json: String) -> [String] {
-        json == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-    }
+    var coUnitsJSON: String { StoredList.json(coUnits) }
 
     /// The column list ticket queries select, qualified with `alias` when given (the table's
     /// name otherwise): ``columns(_:)`` with the overdue flags completed by the deadline
@@ -175,7 +165,7 @@ extension Ticket {
             value(duplicateOf), value(closedAs?.rawValue), value(closedAt), value(reopenedAt), value(ratedAt),
             value(phaseStartedAt), value(unitOverdue), value(resolveOverdue), value(badRated), value(calledBack),
             value(rectified), value(extended), value(claimOverdue), urged.databaseValue,
-            value(answeredBy?.rawValue), value(result), value(Self.coUnitsJSON(knowledge)), value(centreAnswered),
+            value(answeredBy?.rawValue), value(result), value(StoredList.json(knowledge)), value(centreAnswered),
         ]
     }
 }
