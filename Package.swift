@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "hotlined",
             dependencies: [
-                "HotlineDaemon", "HotlineCore", "HotlineStore", "HotlineSQLite", "HotlineSystemd",
+                "HotlineDaemon", "HotlineCore", "HotlineStore", "HotlineSQLite", "HotlinePostgres", "HotlineSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,6 +23,9 @@ public struct PostgresLocation: Sendable, Hashable {
 
         /// The socket file's path, for a Unix socket folder.
         public var socketPath: String? { isSocket ? host + "/.s.PGSQL.\(port)" : nil }
+
+        /// The socket file's path, or `host:port`, for the journal and error sentences.
+        public var description: String { socketPath ?? (host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") }
     }
 
     /// TLS, as libpq's `sslmode` names it.

@@ -97,9 +97,14 @@ public enum SearchTerms {
     /// keeps no positions (it is far smaller and cheaper to write), so this finds the tickets
     /// that hold every pair; the store then keeps those whose text holds each word itself.
     public static func query(words: [String]) -> String {
+        pairs(words: words).map { "\"" + $0 + "\"" }.joined(separator: " AND ")
+    }
+
+    /// Every bigram of every word of ``words(_:)``, each once, in order: the tokens a match
+    /// must hold (for a store that keeps tokens as a list rather than a full-text query).
+    public static func pairs(words: [String]) -> [String] {
         var seen: Set<String> = []
-        let pairs = words.flatMap { bigrams(Array($0.unicodeScalars)) }.filter { seen.insert($0).inserted }
-        return pairs.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
+        return words.flatMap { bigrams(Array($0.unicodeScalars)) }.filter { seen.insert($0).inserted }
     }
 
     /// The full-text query for `text`; nil as for ``words(_:)``.

@@ -48,14 +48,111 @@ public final class HotlineDatabase: Sendable {
         }
         configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
         configuration.options.maximumConnections = maximumConnections
-        configuration.options.additionalStartupParameters = [("application_name", location.applicationName)]
+        // Every commit waits for the server's disk, whatever the server's own default.
+        configuration.options.additionalStartupParameters = [
+            ("application_name", location.applicationName), ("synchronous_commit", "on"),
+        ]
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// The first server of `location` that accepts writes (libpq's
+    /// `target_session_attrs=read-write`): each is asked `pg_is_in_recovery()` in turn, a
+    /// standby or an unreachable server passed over, each connection attempt bounded by the
+    /// URL's `connect_timeout`. Throws ``PrimaryNotFound`` with what each server answered.
+    public static func primary(
+        of location: PostgresLocation,
+        password: String?,
+        logger: Logger
+    ) async throws -> PostgresLocation.Server {
+        var problems: [String] = []
+        for (index, server) in location.servers.enumerated() {
+            do {
+                var configuration: PostgresConnection.Configuration
+                if let socket = server.socketPath {
+                    configuration = .init(
+                        unixSocketPath: socket,
+                        username: location.user,
+                        password: password,
+                        database: location.database
+                    )
+                } else {
+                    configuration = .init(
+                        host: server.host,
+                        port: server.port,
+                        username: location.user,
+                        password: password,
+                        database: location.database,
+                        tls: try Self.connectionTLS(location.tls, host: server.host)
+                    )
+                }
+                configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+                let connection = try await PostgresConnection.connect(
+                    configuration: configuration,
+                    id: index,
+                    logger: logger
+                )
+                defer { Task { try? await connection.close() } }
+                let rows = try await connection.query("SELECT pg_is_in_recovery()", logger: logger)
+                for try await standby in rows.decode(Bool.self) where !standby { return server }
+                problems.append("\(server.description) is a standby")
+            } catch {
+                problems.append("\(server.description): \(String(reflecting: error).prefix(200))")
+            }
+        }
+        throw PrimaryNotFound(problems: problems)
+    }
+
+    /// None of the servers accepts writes.
+    public struct PrimaryNotFound: Error, Sendable, CustomStringConvertible {
+        /// What each server answered.
+        public var problems: [String]
+
+        /// The sentence.
+        public var description: String {
+            "no server of the database URL accepts writes (" + problems.joined(separator: "; ") + ")"
+        }
+    }
+
+    /// libpq's `sslmode` as one connection's TLS (as ``tls(_:host:)`` for the pool).
+    static func connectionTLS(
+        _ mode: PostgresLocation.TLSMode,
+        host: String
+    ) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable: return .disable
+        case .allow, .prefer:
+            configuration.certificateVerification = .none
+            return .prefer(try NIOSSLContext(configuration: configuration))
+        case .require:
+            configuration.certificateVerification = .none
+            return .require(try NIOSSLContext(configuration: configuration))
+        case .verifyCA:
+            configuration.certificateVerification = .noHostnameVerification
+            return .require(try NIOSSLContext(configuration: configuration))
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+            return .require(try NIOSSLContext(configuration: configuration))
+        }
     }
 
     /// Runs the pool until the task is cancelled.
     public func run() async {
+        let (stream, continuation) = runs
+        _ = stream
+        continuation.yield()
+        continuation.finish()
         await client.run()
     }
+
+    /// Returns once ``run()`` has begun (calls before that would wait for it, and the pool
+    /// logs a warning for each).
+    public func started() async {
+        for await _ in runs.stream { break }
+        await Task.yield()
+    }
+
+    private let runs = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     /// libpq's `sslmode` as postgres-nio's TLS: `allow` and `prefer` try TLS and go on
     /// without it, `require` insists without checking the certificate, `verify-ca` checks

@@ -23,7 +23,7 @@ enum PostgresSchema {
     /// Every migration in order.
     static let migrations: [Migration] = [
         Migration(name: "v1-tickets-events-and-numbers", statements: v1),
-        Migration(name: "v2-deadlines-and-rollups", statements: v2),
+        Migration(name: "v2-deadlines", statements: v2),
         Migration(name: "v3-search-and-knowledge", statements: v3),
     ]
 
@@ -35,10 +35,10 @@ enum PostgresSchema {
     /// `PostgresSchema+Deadlines.swift` and `PostgresSchema+Knowledge.swift`). Until the daemon serves PostgreSQL no site has these:
     /// they may still change until then, and only by new migrations after.
     ///
-    /// A ticket's number is its local day and that day's sequence (`20261202-0042`). Each day
-    /// has a sequence of its own, made on the day's first Submit (or ahead of it), so that no
-    /// Submit waits on another's row lock for its number: `nextval` takes none, and a number
-    /// lost to a rolled-back Submit leaves a gap, as on SQLite.
+    /// A ticket's id is its local day and that day's sequence (`20261202-0042`). Each day
+    /// has a sequence of its own, made on the day's first Submit, so that no Submit waits on
+    /// another's row lock for its number: `nextval` takes none, and a number lost to a
+    /// rolled-back Submit (or to a repeated idempotency key) leaves a gap, as on SQLite.
     static let v1: [String] = [
         """
         CREATE TABLE ticket (
@@ -144,13 +144,14 @@ enum PostgresSchema {
         CREATE TRIGGER event_is_append_only BEFORE UPDATE OR DELETE ON event
             FOR EACH ROW EXECUTE FUNCTION hotline_refuse_change()
         """,
-        // The next number of a local day (`20261202`), from that day's own sequence, made
-        // when it is missing: a Submit racing another to make it waits for the other's
-        // commit and then uses the sequence it made.
+        // The next id of a local day (`20261202` gives `20261202-0042`), from that day's own
+        // sequence, made when it is missing: a Submit racing another to make it waits for the
+        // other's commit and then uses the sequence it made.
         """
-        CREATE FUNCTION hotline_next_ticket_number(day text) RETURNS bigint LANGUAGE plpgsql AS $$
+        CREATE FUNCTION hotline_next_ticket_id(day text) RETURNS text LANGUAGE plpgsql AS $$
         DECLARE
             name text := 'ticket_number_' || day;
+            n bigint;
         BEGIN
             IF day !~ '^[0-9]{8}$' THEN
                 RAISE EXCEPTION 'a ticket day is eight digits, not %', day USING ERRCODE = 'invalid_parameter_value';
@@ -162,9 +163,21 @@ enum PostgresSchema {
                     NULL;
                 END;
             END IF;
-            RETURN nextval(name);
+            n := nextval(name);
+            RETURN day || '-' || CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END;
         END
         $$
         """,
+        // Instants cross the wire as milliseconds since 1970 where they travel in bulk (JSON
+        // record sets, arrays): exact both ways, as the store keeps every time.
+        """
+        CREATE FUNCTION hotline_time(ms bigint) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            RETURN timestamptz 'epoch' + ms * interval '1 millisecond'
+        """,
+        """
+        CREATE FUNCTION hotline_ms(t timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            RETURN floor(extract(epoch FROM t) * 1000)::bigint
+        """,
+        "CREATE INDEX ticket_phone_digits ON ticket ((\(PhoneNumber.sqlDigits("citizen_phone")))) WHERE citizen_phone IS NOT NULL",
     ]
 }

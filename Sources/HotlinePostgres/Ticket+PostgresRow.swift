@@ -31,7 +31,7 @@ extension Ticket {
     /// as SQLite keeps them, so that both backends answer the same instants.
     var postgresBindings: PostgresBindings {
         var b = PostgresBindings(capacity: Self.postgresColumns.count)
-        func time(_ date: Date?) { b.append(date.map { Date(millis: $0.millis) }) }
+        func time(_ date: Date?) { b.append(date.instant) }
         b.append(id)
         b.append(channel.rawValue)
         b.append(submissionId)
@@ -181,6 +181,26 @@ extension Ticket {
     static func postgresSelectedColumns(_ alias: String) -> String {
         postgresColumns.map { name in
             name == "co_units" || name == "knowledge" ? "\(alias).\(name)::text" : "\(alias).\(name)"
+        }.joined(separator: ", ")
+    }
+
+    /// The select list of ticket reads: ``postgresSelectedColumns(_:)`` with the overdue
+    /// flags completed by the ticket's passings not yet folded (`deadline_passed`), as every
+    /// read must show them.
+    static func postgresCompletedColumns(_ alias: String) -> String {
+        postgresColumns.map { name in
+            let column = "\(alias).\(name)"
+            switch name {
+            case "co_units", "knowledge": return "\(column)::text"
+            case "overdue": return "(\(column) OR \(PostgresTicketStore.unfoldedPassing(of: alias)))"
+            case "unit_overdue":
+                return "(\(column) OR \(PostgresTicketStore.unfoldedPassing(of: alias, kinds: .units)))"
+            case "resolve_overdue":
+                return "(\(column) OR \(PostgresTicketStore.unfoldedPassing(of: alias, kinds: .resolve)))"
+            case "claim_overdue":
+                return "(\(column) OR \(PostgresTicketStore.unfoldedPassing(of: alias, kinds: .claim)))"
+            default: return column
+            }
         }.joined(separator: ", ")
     }
 }

@@ -114,10 +114,6 @@ extension Ticket {
         assert(index - offset == Self.columnNames.count, "Ticket(row:) reads every column of columnNames")
     }
 
-    /// What ticket search looks in (contract §9): title, content, address and the latest
-    /// answer; the values of ``searchedColumns``, in their order.
-    var searchedText: [String?] { [title, content, location.address, result] }
-
     /// The columns of ``searchedText``, in its order. The indexer reads a queued ticket's text
     /// through them, and the contentless index can delete tokens only as they were written.
     static let searchedColumns = ["title", "content", "address", "result"]

@@ -30,4 +30,25 @@ extension SystemdNotifier {
         }
         return try body()
     }
+
+    /// ``extendingStartTimeout(status:every:by:_:)`` for asynchronous work (connecting to a
+    /// database server, migrating it), the extensions sent by a task of their own.
+    public func extendingStartTimeout<T: Sendable>(
+        status: String,
+        every interval: Duration = .seconds(5),
+        by extra: Duration = .seconds(30),
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let usec = extra.components.seconds * 1_000_000 + extra.components.attoseconds / 1_000_000_000_000
+        let message = "EXTEND_TIMEOUT_USEC=\(usec)\nSTATUS=\(status)"
+        send(message)
+        let extender = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if !Task.isCancelled { send(message) }
+            }
+        }
+        defer { extender.cancel() }
+        return try await body()
+    }
 }

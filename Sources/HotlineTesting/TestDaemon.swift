@@ -14,8 +14,11 @@ public final class TestDaemon: @unchecked Sendable {
     public let directory: String
     /// The socket path.
     public var socket: String { directory + "/hotline.sock" }
-    /// The database path: in the folder unless ``databaseLocation`` names another place.
-    public var database: String { databaseLocation ?? directory + "/hotline.db" }
+    /// The database: on SQLite its path, in the folder unless ``databaseLocation`` names
+    /// another place; on PostgreSQL (``TestBackend/current``) the URL of a database of its own.
+    public var database: String { postgresURL ?? databaseLocation ?? directory + "/hotline.db" }
+    /// The daemon's PostgreSQL database, when the tests run on that backend.
+    public let postgresURL: String?
     /// Where the database goes instead of the folder (a small file system, for disk-full tests).
     public var databaseLocation: String?
     /// The configuration file path.
@@ -74,12 +77,23 @@ public final class TestDaemon: @unchecked Sendable {
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         directory = String(cString: made)
         chmod(directory, 0o755)
+        postgresURL = TestBackend.current == .postgresql ? try TestPostgres.freshDatabase() : nil
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     deinit {
         stop()
         try? FileManager.default.removeItem(atPath: directory)
+        if let postgresURL { try? TestPostgres.drop(postgresURL) }
+    }
+
+    /// Runs one SQL statement on the daemon's database with the backend's own client
+    /// (`sqlite3` or `psql`) and returns its output.
+    public func query(_ sql: String) throws -> String {
+        if let postgresURL { return try TestPostgres.psql(postgresURL, sql) }
+        let result = try ProcessResult.run("/usr/bin/sqlite3", [database, sql])
+        guard result.status == 0 else { throw TestDaemonError.clientFailed("sqlite3: \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Starts the daemon with `--manual-clock` and waits until its socket answers.

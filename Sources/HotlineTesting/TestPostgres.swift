@@ -19,6 +19,13 @@ public enum TestPostgres {
         return server.replacingOccurrences(of: "@/postgres?", with: "@/\(name)?")
     }
 
+    /// Drops the database of `url` (made by ``freshDatabase()``), closing its sessions.
+    public static func drop(_ url: String) throws {
+        guard let server = serverURL, let name = url.split(separator: "@/").last?.split(separator: "?").first
+        else { return }
+        try psql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
     /// Runs one SQL command with `psql` against `url`; throws with its message when it fails.
     @discardableResult
     public static func psql(_ url: String, _ sql: String) throws -> String {
@@ -29,4 +36,22 @@ public enum TestPostgres {
         guard result.status == 0 else { throw TestDaemonError.clientFailed("psql \(sql): \(result.stderr)") }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// The storage backend the live tests run the daemon on: SQLite unless
+/// `HOTLINE_TEST_BACKEND=postgresql` (`scripts/test` runs the suites a second time so, on its
+/// throwaway server).
+public enum TestBackend: String, Sendable {
+    /// An SQLite file in the test's folder.
+    case sqlite
+    /// A database of its own on the `HOTLINE_TEST_POSTGRES` server.
+    case postgresql
+
+    /// The backend of this run.
+    public static var current: TestBackend {
+        ProcessInfo.processInfo.environment["HOTLINE_TEST_BACKEND"] == "postgresql" ? .postgresql : .sqlite
+    }
+
+    /// Whether this run is on SQLite (for the few tests of SQLite's own files).
+    public static var isSQLite: Bool { current == .sqlite }
 }

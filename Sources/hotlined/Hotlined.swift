@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineCore
 import HotlineDaemon
+import HotlinePostgres
 import HotlineSQLite
 import HotlineStore
 import HotlineSystemd
@@ -95,33 +96,57 @@ struct Hotlined: AsyncParsableCommand {
             if let database { config.daemon.database = database }
         }
         overrides(&configuration)
+        let store: any TicketStore
+        var poolTask: Task<Void, Never>?
         if PostgresLocation.isURL(configuration.daemon.database) {
             // A URL (from the file, checked there, or from --database) is never taken for a
-            // file name. This release serves SQLite only.
-            let problem: String
+            // file name.
+            let location: PostgresLocation
+            let password: String?
             do {
-                _ = try PostgresLocation(url: configuration.daemon.database)
-                problem = "PostgreSQL databases are not served by this release of hotlined; give an SQLite file's path"
+                location = try PostgresLocation(url: configuration.daemon.database)
+                password = try configuration.daemon.databasePasswordFile.map {
+                    try DatabasePassword.read($0, environment: ProcessInfo.processInfo.environment)
+                }
             } catch {
-                problem = "\(error)"
+                logger.critical("configuration rejected: database: \(error)")
+                throw ExitCode(78)  // EX_CONFIG
             }
-            logger.critical("configuration rejected: database: \(problem)")
-            throw ExitCode(78)  // EX_CONFIG
-        }
-
-        let store: any TicketStore
-        do {
-            // Migrating a large database takes longer than TimeoutStartSec= allows.
-            store = try SystemdNotifier().extendingStartTimeout(status: "opening the database") {
-                try SQLiteTicketStore(path: configuration.daemon.database)
+            do {
+                let database = try await SystemdNotifier().extendingStartTimeout(status: "opening the database") {
+                    let server = try await HotlineDatabase.primary(of: location, password: password, logger: logger)
+                    return try HotlineDatabase(location: location, server: server, password: password, logger: logger)
+                }
+                // The pool runs for the daemon's whole life, outlasting every service of the
+                // group (their last calls on shutdown included).
+                poolTask = Task { await database.run() }
+                await database.started()
+                store = try await SystemdNotifier().extendingStartTimeout(status: "opening the database") {
+                    try await PostgresTicketStore(database: database)
+                }
+            } catch {
+                logger.critical(
+                    "cannot open the database \(configuration.daemon.database): \(error)",
+                    metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"]
+                )
+                poolTask?.cancel()
+                throw ExitCode(69)  // EX_UNAVAILABLE: systemd tries again (Restart=on-failure)
             }
-        } catch {
-            logger.critical(
-                "cannot open the database \(configuration.daemon.database): \(error)",
-                metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"]
-            )
-            throw ExitCode(73)  // EX_CANTCREAT
+        } else {
+            do {
+                // Migrating a large database takes longer than TimeoutStartSec= allows.
+                store = try SystemdNotifier().extendingStartTimeout(status: "opening the database") {
+                    try SQLiteTicketStore(path: configuration.daemon.database)
+                }
+            } catch {
+                logger.critical(
+                    "cannot open the database \(configuration.daemon.database): \(error)",
+                    metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"]
+                )
+                throw ExitCode(73)  // EX_CANTCREAT
+            }
         }
+        defer { poolTask?.cancel() }
 
         let clock: DaemonClock = manualClock ? .manual() : .system()
         let box = ConfigurationBox(configuration)

@@ -104,24 +104,24 @@ struct PostgresSchemaTests {
         }
     }
 
-    @Test("Ticket numbers: each day its own sequence, made on first use; concurrent Submits never share one")
+    @Test("Ticket ids: each day its own sequence, made on first use; concurrent Submits never share one")
     func ticketNumbers() async throws {
         try await withFreshDatabase(pools: 1) { databases, url in
             let database = databases[0]
             try await database.migrate()
             let logger = Logger(label: "test")
             // 8 tasks × 25 numbers of one new day at once, and another day beside it.
-            let numbers = try await withThrowingTaskGroup(of: [(String, Int64)].self) { group in
+            let numbers = try await withThrowingTaskGroup(of: [(String, String)].self) { group in
                 for task in 0..<8 {
                     group.addTask {
-                        var taken: [(String, Int64)] = []
+                        var taken: [(String, String)] = []
                         let day = task == 7 ? "20261203" : "20261202"
                         for _ in 0..<25 {
                             let rows = try await database.client.query(
-                                "SELECT hotline_next_ticket_number(\(day))",
+                                "SELECT hotline_next_ticket_id(\(day))",
                                 logger: logger
                             )
-                            for try await number in rows.decode(Int64.self) { taken.append((day, number)) }
+                            for try await id in rows.decode(String.self) { taken.append((day, id)) }
                         }
                         return taken
                     }
@@ -130,12 +130,15 @@ struct PostgresSchemaTests {
             }
             let first = numbers.filter { $0.0 == "20261202" }.map(\.1)
             let second = numbers.filter { $0.0 == "20261203" }.map(\.1)
-            #expect(first.sorted() == Array(1...175), "every number of the day once, none lost or shared")
-            #expect(second.sorted() == Array(1...25))
+            func ids(_ day: String, _ range: ClosedRange<Int>) -> [String] {
+                range.map { day + "-" + String(repeating: "0", count: max(0, 4 - String($0).count)) + String($0) }
+            }
+            #expect(first.sorted() == ids("20261202", 1...175), "every number of the day once, none lost or shared")
+            #expect(second.sorted() == ids("20261203", 1...25))
             #expect(try TestPostgres.psql(url, "SELECT last_value FROM ticket_number_20261202") == "175")
             #expect(try TestPostgres.psql(url, "SELECT last_value FROM ticket_number_20261203") == "25")
             #expect(throws: (any Error).self) {
-                try TestPostgres.psql(url, "SELECT hotline_next_ticket_number('2026-12-02')")
+                try TestPostgres.psql(url, "SELECT hotline_next_ticket_id('2026-12-02')")
             }
         }
     }

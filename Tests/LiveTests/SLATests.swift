@@ -277,10 +277,10 @@ struct SLATests {
         try setTime(daemon, "2026-09-30T10:00:00+08:00")
         let ids = try (0..<3).map { try submit(daemon, "f-\($0)") }  // claimBy 12:00
         func unfolded() throws -> String {
-            try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM deadlinePassed")
+            try daemon.query("SELECT count(*) FROM \(TestBackend.isSQLite ? "deadlinePassed" : "deadline_passed")")
         }
         func storedOverdueEvents() throws -> String {
-            try CrashTests.sqlite(daemon.database, "SELECT count(*) FROM event WHERE kind = 'overdue'")
+            try daemon.query("SELECT count(*) FROM event WHERE kind = 'overdue'")
         }
         func read(_ id: String) throws -> (overdue: JSONValue?, kinds: [String]) {
             let got = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)])
