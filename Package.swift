@@ -163,6 +163,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "HotlineStoreTests",
+            dependencies: [
+                "HotlineStore", "HotlineSQLite", "HotlinePostgres", "HotlineCore", "HotlineTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VarlinkTests",
             dependencies: [
                 "Varlink", "HotlineProtocol",

@@ -16,10 +16,11 @@ public final class TestDaemon: @unchecked Sendable {
     public var socket: String { directory + "/hotline.sock" }
     /// The database: on SQLite its path, in the folder unless ``databaseLocation`` names
     /// another place; on PostgreSQL (``TestBackend/current``) the URL of a database of its own.
-    public var database: String { postgresURL ?? databaseLocation ?? directory + "/hotline.db" }
+    public var database: String { databaseLocation ?? postgresURL ?? directory + "/hotline.db" }
     /// The daemon's PostgreSQL database, when the tests run on that backend.
     public let postgresURL: String?
-    /// Where the database goes instead of the folder (a small file system, for disk-full tests).
+    /// Where the database goes instead of the folder (a small file system, for disk-full
+    /// tests), or the URL of a PostgreSQL database of the test's own server.
     public var databaseLocation: String?
     /// The configuration file path.
     public var configPath: String { directory + "/hotlined.toml" }

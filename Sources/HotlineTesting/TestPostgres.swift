@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The throwaway PostgreSQL server `scripts/test` starts (`HOTLINE_TEST_POSTGRES`, the URL of
 /// its `postgres` database on a Unix socket), and a new, empty database on it for each test.
 public enum TestPostgres {
@@ -54,4 +58,47 @@ public enum TestBackend: String, Sendable {
 
     /// Whether this run is on SQLite (for the few tests of SQLite's own files).
     public static var isSQLite: Bool { current == .sqlite }
+}
+
+/// A PostgreSQL server of a test's own (`scripts/postgres` in a temporary folder, as root),
+/// for tests that stop and start the server: the suite's shared server must stay up.
+public final class TestPostgresServer: @unchecked Sendable {
+    /// The folder of its data, socket and log.
+    public let folder: String
+    /// The URL of its `postgres` database.
+    public let url: String
+
+    /// Starts a new server.
+    public init() throws {
+        var template = Array("/tmp/hotline-own-postgres-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        folder = String(cString: made)
+        url = try Self.script("start", folder)
+    }
+
+    deinit {
+        _ = try? Self.script("stop", folder)
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Stops the server at once, as a crash would.
+    public func crash() throws { _ = try Self.script("crash", folder) }
+
+    /// Starts the server again on its data.
+    public func resume() throws { _ = try Self.script("resume", folder) }
+
+    /// A new, empty database on this server; returns its URL.
+    public func freshDatabase(_ name: String = "hotline") throws -> String {
+        try TestPostgres.psql(url, "CREATE DATABASE \(name)")
+        return url.replacingOccurrences(of: "@/postgres?", with: "@/\(name)?")
+    }
+
+    private static func script(_ command: String, _ folder: String) throws -> String {
+        let script = FileManager.default.currentDirectoryPath + "/scripts/postgres"
+        let result = try ProcessResult.run("/bin/bash", [script, command, folder])
+        guard result.status == 0 else {
+            throw TestDaemonError.clientFailed("scripts/postgres \(command): \(result.stderr)")
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -34,36 +34,6 @@ struct KnowledgeStoreTests {
         #expect(versions.map(\.body) == ["抢修"])
     }
 
-    @Test("A change of the text replaces the entry's search tokens: the old words no longer find it")
-    func tokensFollowTheText() async throws {
-        let f = try StoreFixture()
-        let added = try await f.store.addEntry(
-            KnowledgeDraft(title: "燃气开户", body: "带房产证", keywords: ["通气"]),
-            by: 1002,
-            at: noon
-        )
-        func found(_ word: String) async throws -> [String] {
-            try await f.store.searchEntries(KnowledgeQuery(words: [word]), at: noon).entries.map(\.id)
-        }
-        #expect(try await found("通气") == [added.id])
-        _ = try await f.store.updateEntry(
-            added.id,
-            version: 1,
-            KnowledgeEdit(body: "带身份证", keywords: ["安检"]),
-            by: 1002,
-            at: noon
-        )
-        #expect(try await found("通气").isEmpty)
-        #expect(try await found("房产").isEmpty)
-        #expect(try await found("安检") == [added.id])
-        #expect(try await found("身份") == [added.id])
-        #expect(try await found("燃气") == [added.id])
-        let index = try await DatabaseQueue(path: f.path).read {
-            try Int.fetchOne($0, sql: "SELECT count(*) FROM knowledgeText WHERE knowledgeText MATCH '\"房产\"'")
-        }
-        #expect(index == 0, "the old tokens are gone from the index itself")
-    }
-
     @Test("Search by the indexes alone gives exactly what reading every match gives, walking the rank index or not")
     func indexPathEqualsTextPath() async throws {
         let f = try StoreFixture()
@@ -106,52 +76,5 @@ struct KnowledgeStoreTests {
         }
         let common = try await f.store.searchEntries(KnowledgeQuery(words: ["停水"]), at: noon)
         #expect(common.total > 200 && common.entries.first?.title.hasPrefix("停水通知") == true)
-    }
-
-    @Test("An open import's entries are outside the base until its commit; discarding removes them and their tokens")
-    func importVisibility() async throws {
-        let f = try StoreFixture()
-        let (id, staged) = try await f.store.stageImport(
-            nil,
-            [KnowledgeDraft(title: "井盖缺失", body: "先设警示"), KnowledgeDraft(title: "路灯不亮", body: "报编号")],
-            by: 1002,
-            at: noon
-        )
-        #expect(staged == 2)
-        await #expect(throws: HotlineError.noSuchEntry(id: "K000001")) { try await f.store.entry("K000001") }
-        await #expect(throws: HotlineError.noSuchEntry(id: "K000001")) {
-            try await f.store.submit(
-                Submission(channel: .hotline, submissionId: "a", content: "井盖", answer: "已答", knowledge: ["K000001"]),
-                lifecycle: f.lifecycle,
-                by: admin,
-                at: noon
-            )
-        }
-        #expect(try await f.store.searchEntries(KnowledgeQuery(words: ["井盖"]), at: noon).total == 0)
-        await #expect(throws: HotlineError.noSuchImport(id: id)) { try await f.store.commitImport(id, by: 1003) }
-        #expect(try await f.store.commitImport(id, by: 1002) == 2)
-        #expect(try await f.store.entry("K000001").entry.title == "井盖缺失")
-        #expect(try await f.store.searchEntries(KnowledgeQuery(words: ["井盖"]), at: noon).total == 1)
-
-        let (doomed, _) = try await f.store.stageImport(
-            nil,
-            [KnowledgeDraft(title: "占道经营", body: "城管")],
-            by: 1002,
-            at: noon
-        )
-        try await f.store.discardImport(doomed)
-        let left = try await f.store.reader.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM knowledgeEntry") ?? -1,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM knowledgeText WHERE knowledgeText MATCH '\"占道\"'")
-                    ?? -1,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM knowledgeTitle WHERE knowledgeTitle MATCH '\"占道\"'")
-                    ?? -1
-            )
-        }
-        #expect(left == (2, 0, 0))
-        // A committed import's entries are entries like any other: never deleted.
-        let db = try DatabaseQueue(path: f.path)
-        #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: "DELETE FROM knowledgeEntry") } }
     }
 }
