@@ -27,6 +27,11 @@ struct SLABenchmark: AsyncParsableCommand {
     @Option(help: "Repetitions of the Stats query.") var statsRuns = 5
     @Option(help: "Record the daemon with `perf record -g` into this file during the simultaneous sweep only.")
     var profile: String?
+    @Option(
+        help:
+            "The URL of an empty PostgreSQL database to run on instead of SQLite (scripts/bench-sla --backend postgresql)."
+    )
+    var postgres: String?
 
     static let units = [
         "water", "power", "gas", "housing", "urban", "transport", "environment", "market", "hr", "health",
@@ -44,20 +49,42 @@ struct SLABenchmark: AsyncParsableCommand {
         try Self.config.write(toFile: config, atomically: true, encoding: .utf8)
         let passAt = Self.t0.addingTimeInterval(3600)  // the first deadline instant of the 60-day spread
 
-        // A database kept from an earlier run is used only if its schema is the daemon's.
-        if try !KeptDatabase(path: database).isCurrent(scratch: directory) {
+        var working = directory + "/run.db"
+        if let postgres {
+            // The daemon makes the schema; the server then writes the tickets itself.
+            let migrate = try LaunchedDaemon(
+                hotlined: hotlined,
+                socket: directory + "/migrate.sock",
+                arguments: ["--config", config, "--database", postgres, "--manual-clock", "--log-level", "error"]
+            )
+            migrate.stop()
+            let start = Date()
+            try PostgresLoad.load(
+                url: postgres,
+                tickets: tickets,
+                simultaneous: simultaneous,
+                t0: Self.t0,
+                passAt: passAt,
+                units: Self.units
+            )
+            print(
+                String(format: "loaded %d tickets into PostgreSQL in %.1f s", tickets, Date().timeIntervalSince(start))
+            )
+            working = postgres
+        } else if try !KeptDatabase(path: database).isCurrent(scratch: directory) {
             let start = Date()
             try await load(database: database, passAt: passAt)
             print(String(format: "loaded %d tickets in %.1f s", tickets, Date().timeIntervalSince(start)))
         }
 
-        // Each run works on a copy: the sweep marks the tickets overdue for good.
-        let working = directory + "/run.db"
-        KeptDatabase.remove(working)
-        try FileManager.default.copyItem(atPath: database, toPath: working)
-        // Flush the copy: its dirty pages would otherwise be written back during the first
-        // commits and make them look slow.
-        sync()
+        if postgres == nil {
+            // Each run works on a copy: the sweep marks the tickets overdue for good.
+            KeptDatabase.remove(working)
+            try FileManager.default.copyItem(atPath: database, toPath: working)
+            // Flush the copy: its dirty pages would otherwise be written back during the first
+            // commits and make them look slow.
+            sync()
+        }
 
         let socket = directory + "/bench.sock"
         let launched = try LaunchedDaemon(
@@ -109,22 +136,26 @@ struct SLABenchmark: AsyncParsableCommand {
 
         // The daemon then folds the passings into their tickets in the background; a client
         // keeps submitting meanwhile. The database is watched read-only until nothing is left.
-        let watcher = try DatabaseQueue(
-            path: working,
-            configuration: {
-                var c = Configuration()
-                c.readonly = true
-                return c
-            }()
-        )
+        let unfolded: () async throws -> Int
+        if let postgres {
+            unfolded = { try PostgresLoad.unfolded(url: postgres) }
+        } else {
+            let watcher = try DatabaseQueue(
+                path: working,
+                configuration: {
+                    var c = Configuration()
+                    c.readonly = true
+                    return c
+                }()
+            )
+            unfolded = {
+                try await watcher.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") ?? 0 }
+            }
+        }
         let folder = SubmitProbe(socket: socket, tag: "fold")
         let foldStart = DispatchTime.now().uptimeNanoseconds
         folder.start()
-        while try await watcher.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deadlinePassed") ?? 0 })
-            > 0
-        {
-            usleep(10_000)
-        }
+        while try await unfolded() > 0 { usleep(10_000) }
         let foldMs = Double(DispatchTime.now().uptimeNanoseconds - foldStart) / 1e6
         let foldProbe = folder.stop()
         print(
@@ -152,7 +183,9 @@ struct SLABenchmark: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "Stats for one month over %d units (whole hours, from the hour rollup): median %.1f ms, min %.1f ms (%lld tickets in the month)",
+                    "Stats for one month over %d units ("
+                    + (postgres == nil ? "whole hours, from the hour rollup" : "counted by the server")
+                    + "): median %.1f ms, min %.1f ms (%lld tickets in the month)",
                 Self.units.count,
                 statsTimes[statsTimes.count / 2],
                 statsTimes[0],

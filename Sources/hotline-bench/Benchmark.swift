@@ -26,10 +26,35 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Repetitions of each measurement (the median is reported).") var runs = 3
     @Option(help: "Requests per second offered in the open-loop case (0 skips it).") var rate = 2000.0
     @Option(help: "Connections of the open-loop case.") var openConnections = 16
+    @Option(help: "The storage backend: sqlite (peer: beanstalkd -f 0) or postgresql (floor: pgbench).")
+    var backend = "sqlite"
+    @Option(help: "For postgresql: the URL of an empty database the daemon and the floor write into.")
+    var postgres: String?
+    @Option(help: "For postgresql: the pgbench binary.") var pgbench = "/usr/lib/postgresql/15/bin/pgbench"
 
     func validate() throws {
         guard rate >= 0 else { throw ValidationError("--rate must be 0 (no open loop) or more") }
         guard duration > 0, runs > 0 else { throw ValidationError("--duration and --runs must be positive") }
+        guard backend == "sqlite" || backend == "postgresql" else {
+            throw ValidationError("--backend is sqlite or postgresql, not \(backend)")
+        }
+        guard backend == "sqlite" || postgres != nil else {
+            throw ValidationError("--backend postgresql needs --postgres URL")
+        }
+    }
+
+    /// The pgbench floor on the database of `url` (`postgresql://USER@/DB?host=FOLDER`).
+    func floor(_ url: String) throws -> PgbenchFloor {
+        guard let components = URLComponents(string: url), let user = components.user,
+            let folder = components.queryItems?.first(where: { $0.name == "host" })?.value
+        else { throw ValidationError("--postgres must be postgresql://USER@/DATABASE?host=SOCKET-FOLDER") }
+        return PgbenchFloor(
+            pgbench: pgbench,
+            socketFolder: folder,
+            user: user,
+            database: String(components.path.dropFirst()),
+            directory: directory
+        )
     }
 
     func run() throws {
@@ -41,9 +66,13 @@ struct Benchmark: ParsableCommand {
         say("machine: \(Self.machine())")
         say("each figure: median of \(runs) runs of \(Int(duration)) s\n")
 
-        let hotline = try Daemon.hotlined(hotlined, directory: directory)
+        let hotline = try Daemon.hotlined(hotlined, directory: directory, database: postgres)
         defer { hotline.stop() }
         var beanstalk: Daemon?
+        if let postgres {
+            try postgresRuns(hotline: hotline, floor: try floor(postgres), tag: tag)
+            return
+        }
         if FileManager.default.isExecutableFile(atPath: beanstalkd) {
             beanstalk = try Daemon.beanstalkd(beanstalkd, directory: directory)
         } else {
@@ -89,6 +118,56 @@ struct Benchmark: ParsableCommand {
         say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
         say(
             "tickets stored: \(try hotline.ticketCount()) (Submits answered within the timed windows: \(answered); each is a new ticket)"
+        )
+    }
+
+    /// The PostgreSQL table: hotlined's Submit against the pgbench floor at each connection
+    /// count, runs interleaved (hotlined, floor, hotlined, …), then the open loop.
+    func postgresRuns(hotline: Daemon, floor: PgbenchFloor, tag: String) throws {
+        say("backend: PostgreSQL (\(postgres ?? "")); floor: pgbench writing the same rows per transaction\n")
+        say(
+            "| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | pgbench floor tx/s | ratio |"
+        )
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        var answered = 0
+        for (sequence, count) in connections.enumerated() {
+            var ours: [LoadResult] = []
+            var floors: [Double] = []
+            for run in 0..<runs {
+                let cpu = hotline.cpuSeconds()
+                var result = try LoadRun(
+                    target: HotlineTarget(socket: hotline.socket, run: "\(tag)-\(sequence)-\(run)"),
+                    connections: count,
+                    duration: duration
+                ).run()
+                result.serverCPU = hotline.cpuSeconds() - cpu
+                if result.failures > 0 {
+                    throw LoadError(description: "\(result.target): \(result.firstFailure ?? "failures")")
+                }
+                answered += result.completed
+                ours.append(result)
+                floors.append(try floor.run(connections: count, duration: duration))
+            }
+            let median = ours.sorted { $0.throughput < $1.throughput }[ours.count / 2]
+            let floorMedian = floors.sorted()[floors.count / 2]
+            say(
+                String(
+                    format: "| %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f |",
+                    count,
+                    median.throughput,
+                    median.percentile(50),
+                    median.percentile(99),
+                    median.percentile(99.9),
+                    median.serverCPUPerRequest ?? .nan,
+                    floorMedian,
+                    median.throughput / floorMedian
+                )
+            )
+        }
+        if rate > 0 { answered += try openLoop(hotline: hotline, beanstalk: nil, tag: tag) }
+        say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
+        say(
+            "Submits answered within the timed windows: \(answered); open tickets the daemon reports: \(try hotline.ticketCount())"
         )
     }
 

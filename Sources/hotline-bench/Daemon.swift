@@ -11,12 +11,12 @@ struct Daemon {
     let database: String?
     let hotlinectl: String?
 
-    /// hotlined on a fresh database in `directory`, logging notices and worse to
-    /// `hotlined.log` there (ticket events are logged at info: the benchmark measures the
-    /// store, not the log).
-    static func hotlined(_ binary: String, directory: String) throws -> Daemon {
+    /// hotlined on a fresh database in `directory` (or on the PostgreSQL database of the URL
+    /// `url`), logging notices and worse to `hotlined.log` there (ticket events are logged at
+    /// info: the benchmark measures the store, not the log).
+    static func hotlined(_ binary: String, directory: String, database url: String? = nil) throws -> Daemon {
         let socket = directory + "/hotline.sock"
-        let database = directory + "/hotline.db"
+        let database = url ?? directory + "/hotline.db"
         let config = directory + "/hotlined.toml"
         try """
         [daemon]

@@ -170,5 +170,41 @@ struct SystemdTests {
             ]
         )
         #expect(security.status == 0, "\(security.stdout.suffix(400))")
+
+        // The PostgreSQL drop-in, every line of it in force (the TCP lines uncommented),
+        // merged into the unit: still valid, still hardened.
+        let dropIn = try String(
+            contentsOfFile: repository + "/systemd/hotlined.service.d/postgresql.conf",
+            encoding: .utf8
+        )
+        .split(separator: "\n", omittingEmptySubsequences: false)
+        .map { line in
+            let setting = line.dropFirst()
+            let commented = line.hasPrefix("#") && setting.first?.isUppercase == true
+            return commented && setting.split(separator: "=").first?.contains(" ") == false
+                ? String(setting) : String(line)
+        }
+        #expect(dropIn.contains("After=postgresql.service") && dropIn.contains("PrivateNetwork=no"))
+        #expect(dropIn.contains("IPAddressAllow=192.0.2.10 192.0.2.11"))
+        let service = try String(contentsOfFile: directory + "/hotlined.service", encoding: .utf8)
+        let unit =
+            (service.components(separatedBy: "[Install]").first ?? service) + "\n" + dropIn.joined(separator: "\n")
+        let mergedDirectory = directory + "/merged"
+        try FileManager.default.createDirectory(atPath: mergedDirectory, withIntermediateDirectories: true)
+        try unit.write(toFile: mergedDirectory + "/hotlined.service", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            atPath: directory + "/hotlined.socket",
+            toPath: mergedDirectory + "/hotlined.socket"
+        )
+        let merged = try ProcessResult.run(
+            "/usr/bin/systemd-analyze",
+            ["verify", "--man=no", mergedDirectory + "/hotlined.service", mergedDirectory + "/hotlined.socket"]
+        )
+        #expect(merged.status == 0 && !merged.stderr.contains("Unknown"), "\(merged.stderr)")
+        let mergedSecurity = try ProcessResult.run(
+            "/usr/bin/systemd-analyze",
+            ["security", "--offline=true", "--threshold=20", "--no-pager", mergedDirectory + "/hotlined.service"]
+        )
+        #expect(mergedSecurity.status == 0, "\(mergedSecurity.stdout.suffix(400))")
     }
 }
