@@ -101,6 +101,18 @@ public final class PostgresTicketStore: TicketStore {
         }
     }
 
+    /// Runs a prepared statement on `connection` (parsed and planned once per connection)
+    /// and collects its rows.
+    static func rows<S: PostgresPreparedStatement>(
+        _ statement: S,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [S.Row] {
+        var rows: [S.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
+
     /// Runs one statement on `connection` and collects its rows.
     static func rows(
         _ sql: String,
@@ -160,18 +172,19 @@ public final class PostgresTicketStore: TicketStore {
         binds.append(unnumbered.ticket.category)
         binds.append(Instant(now.addingTimeInterval(-Self.duplicateWindow)))
         binds.append(Array(Set(submission.knowledge)))
-        let sql = Self.submitSQL(base: base)
         let cited = submission.knowledge
-        let statement = binds
+        let statement = SubmitStatement(binds: binds)
         // One statement is its own transaction: a Submit citing nothing is one round trip.
         // Citations are checked first, in the same transaction.
         let rows: [PostgresRow] =
             if cited.isEmpty {
-                try await self.rows(sql, statement)
+                try await withConnection { connection in
+                    try await Self.rows(statement, on: connection, logger: self.logger)
+                }
             } else {
                 try await transaction { connection in
                     try await Self.checkEntriesInForce(cited, at: now, connection, logger: self.logger)
-                    return try await Self.rows(sql, statement, on: connection, logger: self.logger)
+                    return try await Self.rows(statement, on: connection, logger: self.logger)
                 }
             }
         let inserted = try rows.first.map { row in
@@ -209,7 +222,7 @@ public final class PostgresTicketStore: TicketStore {
     /// Submit, a client's retry, leaves no gap; only two racing the same new key may). Its
     /// binds are the ticket's columns with the day in place of the id, then (from `base` + 1) events, co-units, deadlines, checks, tokens, and the
     /// phone, category and window start of the duplicate search, and the cited entries.
-    private static func submitSQL(base: Int) -> String {
+    static func submitSQL(base: Int) -> String {
         func p(_ n: Int) -> String { "$\(base + n)" }
         var values = Ticket.postgresColumns.enumerated().map { index, name in
             name == "co_units" || name == "knowledge" ? "$\(index + 1)::jsonb" : "$\(index + 1)"
@@ -368,11 +381,20 @@ public final class PostgresTicketStore: TicketStore {
             ticket.searchedText != previous.searchedText ? SearchTerms.indexText(ticket.searchedText) : nil
         )
         binds.append(Array(Set(cited)))
+        _ = try await Self.rows(ChangeStatement(binds: binds), on: connection, logger: logger)
+    }
+
+    /// The statement of ``write(_:locked:events:cited:warnFraction:_:logger:)``: its binds are
+    /// the ticket's columns, then (from `base` + 1) the passings folded, the events, whether
+    /// the co-units changed and what they are, the deadline kinds removed, the definitions
+    /// written, the checks removed and written, the new tokens (NULL when the text did not
+    /// change), and the cited entries.
+    static func changeSQL(base: Int) -> String {
         func p(_ n: Int) -> String { "$\(base + n)" }
         let assignments = Ticket.postgresColumns.enumerated().dropFirst().map { index, name in
             name == "co_units" || name == "knowledge" ? "\(name) = $\(index + 1)::jsonb" : "\(name) = $\(index + 1)"
         }
-        let sql = """
+        return """
             WITH u AS (
                 UPDATE ticket SET \(assignments.joined(separator: ", ")) WHERE id = $1 RETURNING seq
             ), pd AS (
@@ -412,7 +434,6 @@ public final class PostgresTicketStore: TicketStore {
             )
             SELECT count(*) FROM u
             """
-        _ = try await Self.rows(sql, binds, on: connection, logger: logger)
     }
 
     // MARK: Reading
@@ -561,4 +582,27 @@ private final class LeaseFlag: Sendable {
 
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// A Submit's statement, prepared once per connection (its plan is most of the server's work
+/// for a Submit when parsed anew each time).
+struct SubmitStatement: PostgresPreparedStatement {
+    static let sql = PostgresTicketStore.submitSQL(base: Ticket.postgresColumns.count)
+    static let name = "hotline_submit"
+    typealias Row = PostgresRow
+    let binds: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { binds }
+    func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+}
+
+/// A ticket change's statement, prepared once per connection.
+struct ChangeStatement: PostgresPreparedStatement {
+    static let sql = PostgresTicketStore.changeSQL(base: Ticket.postgresColumns.count)
+    static let name = "hotline_change"
+    typealias Row = PostgresRow
+    let binds: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { binds }
+    func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 }
