@@ -31,7 +31,7 @@ extension PostgresSchema {
             PRIMARY KEY (fire_at, ticket_id, kind, stage)
         )
         """,
-        "CREATE INDEX deadline_check_ticket ON deadline_check (ticket_id)",
+        "CREATE INDEX deadline_check_ticket ON deadline_check (ticket_id, kind, stage)",
         """
         CREATE TABLE deadline_passed (
             ticket_id text        NOT NULL,

@@ -76,14 +76,14 @@ extension PostgresTicketStore {
             var passings: [Passing] = []
             var closing: [DeadlineCheck] = []
             for row in rows.prefix(batchSize) {
-                let (fireAt, ticketID, kindName, stageName, dueAt, channelName, unit, coUnits, receivedAt) =
+                let (_, ticketID, kindName, stageName, dueAt, channelName, unit, coUnits, receivedAt) =
                     try row.decode((Int64, String, String, String, Int64, String, String?, String, Int64).self)
                 guard let kind = DeadlineKind(rawValue: kindName), let stage = DeadlineCheck.Stage(rawValue: stageName),
                     let channel = SubmissionChannel(rawValue: channelName)
                 else {
                     throw StoreError.corrupt("deadline_check \(ticketID) \(kindName) \(stageName)")
                 }
-                taken.append(TakenCheck(fireAt: fireAt, ticketID: ticketID, kind: kindName, stage: stageName))
+                taken.append(TakenCheck(ticketID: ticketID, kind: kindName, stage: stageName))
                 let check = DeadlineCheck(
                     ticketID: ticketID,
                     kind: kind,
@@ -106,6 +106,9 @@ extension PostgresTicketStore {
                 passings.append(Passing(ticketID: ticketID, kind: kindName, unit: kind == .callback ? nil : unit))
             }
             guard !taken.isEmpty else { return result }
+            // A ticket has one check of each stage of each deadline kind, so the checks taken
+            // are deleted by ticket, kind and stage (their instants need not be compared, nor
+            // be exact to the millisecond).
             var writes = PostgresBindings()
             writes.append(Self.json(taken))
             writes.append(Instant(millis: nowMillis))
@@ -114,9 +117,8 @@ extension PostgresTicketStore {
                 """
                 WITH d AS (
                     DELETE FROM deadline_check c
-                    USING jsonb_to_recordset($1::jsonb) AS r(fire_at bigint, ticket_id text, kind text, stage text)
-                    WHERE c.fire_at = hotline_time(r.fire_at) AND c.ticket_id = r.ticket_id AND c.kind = r.kind
-                      AND c.stage = r.stage
+                    USING jsonb_to_recordset($1::jsonb) AS r(ticket_id text, kind text, stage text)
+                    WHERE c.ticket_id = r.ticket_id AND c.kind = r.kind AND c.stage = r.stage AND c.fire_at <= $2
                 ), p AS (
                     INSERT INTO deadline_passed (ticket_id, kind, at, unit)
                     SELECT r.ticket_id, r.kind, $2, r.unit
@@ -149,13 +151,11 @@ extension PostgresTicketStore {
 
     /// A check taken by a sweep, by its key.
     private struct TakenCheck: Encodable {
-        var fireAt: Int64
         var ticketID: String
         var kind: String
         var stage: String
 
         enum CodingKeys: String, CodingKey {
-            case fireAt = "fire_at"
             case ticketID = "ticket_id"
             case kind, stage
         }

@@ -2,6 +2,8 @@ import Foundation
 import HotlineCore
 import HotlineStore
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -71,35 +73,41 @@ public final class PostgresTicketStore: TicketStore {
 
     /// Runs `body` with a connection of the pool, or throws ``DatabaseUnavailable`` when none
     /// can be had within ``connectionWait``. Once `body` has its connection it runs to its end.
+    ///
+    /// The wait is bounded by a timer on an event loop (cheap: no task of its own) that
+    /// cancels the call's lease request if it is still waiting; the call itself runs in one
+    /// task, so that the timer can cancel it.
     func withConnection<R: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> R
     ) async throws -> R {
         let leased = LeaseFlag()
         let client = database.client
-        let server = database.server.description
-        return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    leased.set()
-                    return try await body(connection)
-                }
+        let call = Task {
+            try await client.withConnection { connection in
+                leased.set()
+                return try await body(connection)
             }
-            group.addTask {
-                try await Task.sleep(for: Self.connectionWait)
-                guard leased.isSet else {
-                    throw DatabaseUnavailable(server: server, waited: Int(Self.connectionWait.components.seconds))
-                }
-                return nil
+        }
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: Self.connectionTimeout) {
+            if leased.expire() { call.cancel() }
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await call.value
+            } onCancel: {
+                call.cancel()
             }
-            while let result = try await group.next() {
-                if let result {
-                    group.cancelAll()
-                    return result
-                }
-            }
-            throw CancellationError()
+        } catch  where leased.expired {
+            throw DatabaseUnavailable(
+                server: database.server.description,
+                waited: Int(Self.connectionWait.components.seconds)
+            )
         }
     }
+
+    /// ``connectionWait`` for the event loop's timer.
+    private static let connectionTimeout = TimeAmount.seconds(PostgresTicketStore.connectionWait.components.seconds)
 
     /// Runs a prepared statement on `connection` (parsed and planned once per connection)
     /// and collects its rows.
@@ -576,12 +584,26 @@ public final class PostgresTicketStore: TicketStore {
     }
 }
 
-/// Whether a call has its connection (shared by the call and its timer).
+/// Whether a call has its connection, or its wait expired first (shared by the call and its
+/// timer).
 private final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
+    private enum State { case waiting, leased, expired }
+    private let state = Mutex(State.waiting)
 
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+    /// The call has its connection (unless its wait expired).
+    func set() { state.withLock { if $0 == .waiting { $0 = .leased } } }
+
+    /// The wait is over: true when the call was still waiting (it is cancelled then).
+    func expire() -> Bool {
+        state.withLock {
+            guard $0 == .waiting else { return false }
+            $0 = .expired
+            return true
+        }
+    }
+
+    /// Whether the wait expired before a connection came.
+    var expired: Bool { state.withLock { $0 == .expired } }
 }
 
 /// A Submit's statement, prepared once per connection (its plan is most of the server's work

@@ -38,7 +38,7 @@ enum PostgresLoad {
             FROM loading ORDER BY received;
             INSERT INTO ticket_text (seq, tokens) SELECT seq, ARRAY['停水', '水停'] FROM ticket;
             INSERT INTO deadline (ticket_id, kind, start_at, warn_at, due_at)
-                SELECT id, 'resolve', received_at, received_at + (due_by - received_at) * 0.8, due_by
+                SELECT id, 'resolve', received_at, date_trunc('milliseconds', received_at + (due_by - received_at) * 0.8), due_by
                 FROM ticket WHERE status = 'claimed';
             INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at)
                 SELECT warn_at, ticket_id, kind, 'warn', due_at FROM deadline
