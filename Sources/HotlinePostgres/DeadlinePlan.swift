@@ -65,6 +65,9 @@ struct DeadlinePlan {
     private var removedChecks: [CheckKey] = []
     /// The kinds whose definitions go.
     private(set) var removedKinds: [String] = []
+    /// The kinds whose definitions and checks stay as they are (their checks only learn the
+    /// ticket's lead unit and co-units).
+    private(set) var keptKinds: [String] = []
 
     /// The plan for `ticket`, whose stored definitions are `existing` (by kind; none for a new
     /// ticket).
@@ -75,7 +78,10 @@ struct DeadlinePlan {
             let kind = deadline.kind.rawValue
             let dueAt = deadline.due.millis
             if let old = existing.removeValue(forKey: kind) {
-                if old.dueAt == dueAt { continue }
+                if old.dueAt == dueAt {
+                    keptKinds.append(kind)
+                    continue
+                }
                 removed += Self.keys(kind: deadline.kind, old)
             }
             let definition = Definition(warnAt: deadline.warnAt.millis, dueAt: dueAt)

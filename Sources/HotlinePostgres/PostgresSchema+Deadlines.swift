@@ -3,10 +3,11 @@ extension PostgresSchema {
     /// deadline's definition; `deadline_check` the moments the clock must still look at,
     /// keyed by time; `deadline_passed` the passings not yet folded into their tickets. A
     /// sweep takes due checks with `FOR UPDATE SKIP LOCKED` and deletes them in the
-    /// transaction that records the passing, so a check is taken once whoever sweeps. The
-    /// sweep joins each check to its ticket for the unit to notify (an index lookup the
-    /// server does in bulk), so a check carries nothing that a command would have to keep
-    /// up to date. There are no figure rollups: a shared rollup row would be a lock every
+    /// transaction that records the passing, so a check is taken once whoever sweeps. A
+    /// check carries what its notice needs (channel, lead unit, co-units, time of receipt),
+    /// kept up to date by the commands that change them, so that a sweep reads no ticket:
+    /// joining 10,000 checks to their tickets was 10,000 random reads of a large table. There
+    /// are no figure rollups: a shared rollup row would be a lock every
     /// Submit of the hour waits on until the one before it commits; the server counts a
     /// period's tickets itself.
     static let v2: [String] = [
@@ -28,6 +29,10 @@ extension PostgresSchema {
             kind      text        NOT NULL CHECK (kind IN ('claim', 'resolve', 'phase', 'callback', 'rating')),
             stage     text        NOT NULL CHECK (stage IN ('warn', 'due')),
             due_at    timestamptz NOT NULL,
+            channel   text        NOT NULL,
+            unit      text,
+            co_units  jsonb       NOT NULL,
+            received_at timestamptz NOT NULL,
             PRIMARY KEY (fire_at, ticket_id, kind, stage)
         )
         """,

@@ -59,13 +59,13 @@ extension PostgresTicketStore {
             binds.append(batchSize + 1)
             let rows = try await Self.rows(
                 """
-                SELECT hotline_ms(c.fire_at), c.ticket_id, c.kind, c.stage, hotline_ms(c.due_at), t.channel, t.unit,
-                       t.co_units::text, hotline_ms(t.received_at)
-                FROM deadline_check c JOIN ticket t ON t.id = c.ticket_id
+                SELECT hotline_ms(c.fire_at), c.ticket_id, c.kind, c.stage, hotline_ms(c.due_at), c.channel, c.unit,
+                       c.co_units::text, hotline_ms(c.received_at)
+                FROM deadline_check c
                 WHERE c.fire_at <= hotline_time($1)
                 ORDER BY c.fire_at, c.ticket_id, c.kind, c.stage
                 LIMIT $2
-                FOR UPDATE OF c SKIP LOCKED
+                FOR UPDATE SKIP LOCKED
                 """,
                 binds,
                 on: connection,

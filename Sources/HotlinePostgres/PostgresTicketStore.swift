@@ -255,8 +255,8 @@ public final class PostgresTicketStore: TicketStore {
                 SELECT t.id, r.kind, hotline_time(r.start_at), hotline_time(r.warn_at), hotline_time(r.due_at)
                 FROM t, jsonb_to_recordset(\(p(4))::jsonb) AS r(kind text, start_at bigint, warn_at bigint, due_at bigint)
             ), k AS (
-                INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at)
-                SELECT hotline_time(r.fire_at), t.id, r.kind, r.stage, hotline_time(r.due_at)
+                INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at, channel, unit, co_units, received_at)
+                SELECT hotline_time(r.fire_at), t.id, r.kind, r.stage, hotline_time(r.due_at), $2, $13, $14::jsonb, $15
                 FROM t, jsonb_to_recordset(\(p(5))::jsonb) AS r(fire_at bigint, kind text, stage text, due_at bigint)
             ), x AS (
                 INSERT INTO ticket_text (seq, tokens) SELECT t.seq, string_to_array(\(p(6))::text, ' ') FROM t
@@ -389,6 +389,7 @@ public final class PostgresTicketStore: TicketStore {
             ticket.searchedText != previous.searchedText ? SearchTerms.indexText(ticket.searchedText) : nil
         )
         binds.append(Array(Set(cited)))
+        binds.append(plan.keptKinds)
         _ = try await Self.rows(ChangeStatement(binds: binds), on: connection, logger: logger)
     }
 
@@ -396,7 +397,8 @@ public final class PostgresTicketStore: TicketStore {
     /// the ticket's columns, then (from `base` + 1) the passings folded, the events, whether
     /// the co-units changed and what they are, the deadline kinds removed, the definitions
     /// written, the checks removed and written, the new tokens (NULL when the text did not
-    /// change), and the cited entries.
+    /// change), the cited entries, and the deadline kinds kept (whose checks learn the lead
+    /// unit and co-units anew).
     static func changeSQL(base: Int) -> String {
         func p(_ n: Int) -> String { "$\(base + n)" }
         let assignments = Ticket.postgresColumns.enumerated().dropFirst().map { index, name in
@@ -430,8 +432,8 @@ public final class PostgresTicketStore: TicketStore {
                 DELETE FROM deadline_check c USING jsonb_to_recordset(\(p(7))::jsonb) AS r(fire_at bigint, kind text, stage text)
                 WHERE c.fire_at = hotline_time(r.fire_at) AND c.ticket_id = $1 AND c.kind = r.kind AND c.stage = r.stage
             ), ki AS (
-                INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at)
-                SELECT hotline_time(r.fire_at), $1, r.kind, r.stage, hotline_time(r.due_at)
+                INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at, channel, unit, co_units, received_at)
+                SELECT hotline_time(r.fire_at), $1, r.kind, r.stage, hotline_time(r.due_at), $2, $13, $14::jsonb, $15
                 FROM jsonb_to_recordset(\(p(8))::jsonb) AS r(fire_at bigint, kind text, stage text, due_at bigint)
                 ON CONFLICT (fire_at, ticket_id, kind, stage) DO UPDATE SET due_at = excluded.due_at
             ), x AS (
@@ -439,6 +441,10 @@ public final class PostgresTicketStore: TicketStore {
                 WHERE \(p(9))::text IS NOT NULL AND seq = (SELECT seq FROM u)
             ), k AS (
                 UPDATE knowledge_entry SET uses = uses + 1 WHERE id = ANY(\(p(10))::text[])
+            ), ku AS (
+                UPDATE deadline_check SET unit = $13, co_units = $14::jsonb
+                WHERE ticket_id = $1 AND kind = ANY(\(p(11))::text[])
+                  AND (unit IS DISTINCT FROM $13 OR co_units <> $14::jsonb)
             )
             SELECT count(*) FROM u
             """

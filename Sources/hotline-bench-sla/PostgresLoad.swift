@@ -40,10 +40,13 @@ enum PostgresLoad {
             INSERT INTO deadline (ticket_id, kind, start_at, warn_at, due_at)
                 SELECT id, 'resolve', received_at, date_trunc('milliseconds', received_at + (due_by - received_at) * 0.8), due_by
                 FROM ticket WHERE status = 'claimed';
-            INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at)
-                SELECT warn_at, ticket_id, kind, 'warn', due_at FROM deadline
+            INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at, channel, unit, co_units, received_at)
+                SELECT d.warn_at, d.ticket_id, d.kind, 'warn', d.due_at, t.channel, t.unit, t.co_units, t.received_at
+                FROM deadline d JOIN ticket t ON t.id = d.ticket_id
                 UNION ALL
-                SELECT due_at + interval '1 millisecond', ticket_id, kind, 'due', due_at FROM deadline;
+                SELECT d.due_at + interval '1 millisecond', d.ticket_id, d.kind, 'due', d.due_at, t.channel, t.unit,
+                       t.co_units, t.received_at
+                FROM deadline d JOIN ticket t ON t.id = d.ticket_id;
             INSERT INTO event (ticket_id, at, kind, actor_uid, role, unit, note)
                 SELECT id, received_at, 'submitted', 0, 'operator', NULL, 'hotline' FROM ticket;
             VACUUM ANALYZE;

@@ -35,8 +35,8 @@ struct PgbenchFloor {
                 (VALUES ('claim', interval '48 minutes', interval '1 hour'),
                         ('resolve', interval '8 days', interval '10 days')) AS k(kind, warn, due)
         ), c AS (
-            INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at)
-            SELECT now() + k.fire, t.id, k.kind, k.stage, now() + k.due FROM t,
+            INSERT INTO deadline_check (fire_at, ticket_id, kind, stage, due_at, channel, unit, co_units, received_at)
+            SELECT now() + k.fire, t.id, k.kind, k.stage, now() + k.due, 'mailbox', 'water', '[]', now() FROM t,
                 (VALUES (interval '48 minutes', 'claim', 'warn', interval '1 hour'),
                         (interval '1 hour 1 millisecond', 'claim', 'due', interval '1 hour'),
                         (interval '8 days', 'resolve', 'warn', interval '10 days'),
