@@ -113,27 +113,15 @@ public final class HotlineDatabase: Sendable {
         }
     }
 
-    /// libpq's `sslmode` as one connection's TLS (as ``tls(_:host:)`` for the pool).
+    /// libpq's `sslmode` as one connection's TLS (the same policy as ``tls(_:host:)`` for the
+    /// pool).
     static func connectionTLS(
         _ mode: PostgresLocation.TLSMode,
         host: String
     ) throws -> PostgresConnection.Configuration.TLS {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        switch mode {
-        case .disable: return .disable
-        case .allow, .prefer:
-            configuration.certificateVerification = .none
-            return .prefer(try NIOSSLContext(configuration: configuration))
-        case .require:
-            configuration.certificateVerification = .none
-            return .require(try NIOSSLContext(configuration: configuration))
-        case .verifyCA:
-            configuration.certificateVerification = .noHostnameVerification
-            return .require(try NIOSSLContext(configuration: configuration))
-        case .verifyFull:
-            configuration.certificateVerification = .fullVerification
-            return .require(try NIOSSLContext(configuration: configuration))
-        }
+        guard let policy = tlsPolicy(mode) else { return .disable }
+        let context = try NIOSSLContext(configuration: policy.configuration)
+        return policy.required ? .require(context) : .prefer(context)
     }
 
     /// Runs the pool until the task is cancelled.
@@ -154,26 +142,32 @@ public final class HotlineDatabase: Sendable {
 
     private let runs = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
-    /// libpq's `sslmode` as postgres-nio's TLS: `allow` and `prefer` try TLS and go on
-    /// without it, `require` insists without checking the certificate, `verify-ca` checks
-    /// the chain, `verify-full` also the host name.
+    /// libpq's `sslmode` as postgres-nio's TLS for the pool (``tlsPolicy(_:)``).
     static func tls(_ mode: PostgresLocation.TLSMode, host: String) throws -> PostgresClient.Configuration.TLS {
+        guard let policy = tlsPolicy(mode) else { return .disable }
+        return policy.required ? .require(policy.configuration) : .prefer(policy.configuration)
+    }
+
+    /// libpq's `sslmode` as a TLS configuration and whether TLS is required (nil: no TLS):
+    /// `allow` and `prefer` try TLS and go on without it, `require` insists without checking
+    /// the certificate, `verify-ca` checks the chain, `verify-full` also the host name.
+    static func tlsPolicy(_ mode: PostgresLocation.TLSMode) -> (configuration: TLSConfiguration, required: Bool)? {
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch mode {
         case .disable:
-            return .disable
+            return nil
         case .allow, .prefer:
             configuration.certificateVerification = .none
-            return .prefer(configuration)
+            return (configuration, false)
         case .require:
             configuration.certificateVerification = .none
-            return .require(configuration)
+            return (configuration, true)
         case .verifyCA:
             configuration.certificateVerification = .noHostnameVerification
-            return .require(configuration)
+            return (configuration, true)
         case .verifyFull:
             configuration.certificateVerification = .fullVerification
-            return .require(configuration)
+            return (configuration, true)
         }
     }
 

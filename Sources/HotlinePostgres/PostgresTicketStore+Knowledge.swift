@@ -17,7 +17,7 @@ extension PostgresTicketStore {
     public func addEntry(_ draft: KnowledgeDraft, by uid: UInt32, at now: Date) async throws -> KnowledgeEntry {
         try await transaction { connection in
             let seq = try await Self.nextEntrySeqs(1, connection, logger: self.logger)[0]
-            let entry = draft.entry(id: Self.entryID(seq), by: uid, at: now)
+            let entry = draft.entry(id: ReadableIDs.entry(seq), by: uid, at: now)
             try await Self.insertEntries([(seq, entry)], importID: nil, connection, logger: self.logger)
             return entry
         }
@@ -288,7 +288,7 @@ extension PostgresTicketStore {
             if !drafts.isEmpty {
                 let seqs = try await Self.nextEntrySeqs(drafts.count, connection, logger: self.logger)
                 let entries = zip(seqs, drafts).map { seq, draft in
-                    (seq, draft.entry(id: Self.entryID(seq), by: uid, at: now))
+                    (seq, draft.entry(id: ReadableIDs.entry(seq), by: uid, at: now))
                 }
                 try await Self.insertEntries(entries, importID: importID, connection, logger: self.logger)
             }
@@ -433,8 +433,6 @@ extension PostgresTicketStore {
         ).map { try $0.decode(Int64.self) }
     }
 
-    /// The id of the entry with row number `seq`: `K000042`, as on SQLite.
-    static func entryID(_ seq: Int64) -> String { "K" + digits(Int(seq), 6) }
 }
 
 extension KnowledgeEntry {

@@ -162,7 +162,7 @@ public final class PostgresTicketStore: TicketStore {
     ) async throws -> SubmitResult {
         let unnumbered = lifecycle.submit(submission, id: "", by: caller, at: now)
         let day = lifecycle.configuration.calendar.localDate(of: now)
-        let dayKey = Self.digits(day.year, 4) + Self.digits(day.month, 2) + Self.digits(day.day, 2)
+        let dayKey = ReadableIDs.day(day)
         let plan = DeadlinePlan(
             ticket: unnumbered.ticket,
             existing: [:],
@@ -469,7 +469,7 @@ public final class PostgresTicketStore: TicketStore {
         )
         guard let row = rows.first else { throw HotlineError.noSuchTicket(id: id) }
         let ticket = try Ticket(postgresRow: row)
-        guard Self.isVisible(ticket, to: caller.role) else { throw HotlineError.noSuchTicket(id: id) }
+        guard ticket.isVisible(to: caller.role) else { throw HotlineError.noSuchTicket(id: id) }
         let cells = row.makeRandomAccess()
         let columns = Ticket.postgresColumns.count
         let events = try EventRows.events(fromJSON: cells[columns].decode(String.self))
@@ -543,14 +543,6 @@ public final class PostgresTicketStore: TicketStore {
 
     // MARK: Helpers
 
-    static func isVisible(_ ticket: Ticket, to role: Role) -> Bool {
-        switch role {
-        case .unit(let unit): ticket.involves(unit: unit)
-        case .none: false
-        case .admin, .operator, .supervisor: true
-        }
-    }
-
     /// A condition on `ticket t`: the unit bound at `placeholder` leads or co-handles it.
     static func involvesUnit(_ placeholder: String) -> String {
         "(t.unit = \(placeholder) OR EXISTS (SELECT 1 FROM ticket_co_unit c WHERE c.ticket_id = t.id AND c.unit = \(placeholder)))"
@@ -583,11 +575,6 @@ public final class PostgresTicketStore: TicketStore {
         ).map { try $0.decode(String.self) }
     }
 
-    /// `value` in decimal, zero-padded to at least `width` digits.
-    static func digits(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
 }
 
 /// Whether a call has its connection, or its wait expired first (shared by the call and its

@@ -10,7 +10,7 @@ extension SQLiteTicketStore {
     public func addEntry(_ draft: KnowledgeDraft, by uid: UInt32, at now: Date) async throws -> KnowledgeEntry {
         try await committer.write { db in
             let seq = try Self.nextEntrySeq(db)
-            let entry = draft.entry(id: Self.entryID(seq), by: uid, at: now)
+            let entry = draft.entry(id: ReadableIDs.entry(seq), by: uid, at: now)
             try Self.insertEntry(entry, seq: seq, importID: nil, db)
             return entry
         }
@@ -338,9 +338,6 @@ extension SQLiteTicketStore {
     static func nextEntrySeq(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM knowledgeEntry")) ?? 1
     }
-
-    /// The id of the entry with row number `seq`: `K000042`.
-    static func entryID(_ seq: Int64) -> String { "K" + digits(Int(seq), 6) }
 
     /// The searched fields of `knowledgeEntry e`, each on its own.
     static let entryFields = ["e.title", "e.body", "e.keywords"]

@@ -39,7 +39,7 @@ extension SQLiteTicketStore {
             }
             var seq = try Self.nextEntrySeq(db)
             for draft in drafts {
-                let entry = draft.entry(id: Self.entryID(seq), by: uid, at: now)
+                let entry = draft.entry(id: ReadableIDs.entry(seq), by: uid, at: now)
                 try Self.insertEntry(entry, seq: seq, importID: importID, db)
                 seq += 1
             }

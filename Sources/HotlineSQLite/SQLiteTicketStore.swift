@@ -210,7 +210,7 @@ public final class SQLiteTicketStore: TicketStore {
     /// The ticket and its history, if `caller` may see it.
     public func ticket(_ id: String, visibleTo caller: Caller) async throws -> (Ticket, [TicketEvent]) {
         try await pool.read { db in
-            guard let ticket = try Self.fetch(id, db), Self.isVisible(ticket, to: caller.role) else {
+            guard let ticket = try Self.fetch(id, db), ticket.isVisible(to: caller.role) else {
                 throw HotlineError.noSuchTicket(id: id)
             }
             let events = try Row.fetchAll(
@@ -308,14 +308,6 @@ public final class SQLiteTicketStore: TicketStore {
 
     // MARK: Helpers (inside a transaction)
 
-    static func isVisible(_ ticket: Ticket, to role: Role) -> Bool {
-        switch role {
-        case .unit(let unit): ticket.involves(unit: unit)
-        case .none: false
-        case .admin, .operator, .supervisor: true
-        }
-    }
-
     static func fetch(_ id: String, _ db: Database) throws -> Ticket? {
         try Row.fetchOne(db.cachedStatement(sql: Self.selectByIDSQL), arguments: [id])
             .map { try Ticket(row: $0) }
@@ -325,7 +317,7 @@ public final class SQLiteTicketStore: TicketStore {
     /// kept in memory once read from the tickets themselves, so handing out an id costs no
     /// statement; a call rolled back leaves a gap, which is harmless (ids are opaque).
     func nextID(_ db: Database, day: LocalDate) throws -> String {
-        let key = Self.digits(day.year, 4) + Self.digits(day.month, 2) + Self.digits(day.day, 2)
+        let key = ReadableIDs.day(day)
         let known = lastNumbers.withLock { $0[key] }
         let last: Int
         if let known {
@@ -342,14 +334,7 @@ public final class SQLiteTicketStore: TicketStore {
                 ) ?? 0
         }
         lastNumbers.withLock { $0[key] = last + 1 }
-        return key + "-" + Self.digits(last + 1, 4)
-    }
-
-    /// `value` in decimal, zero-padded to at least `width` digits (`String(format:)` costs
-    /// more than the rest of building an id).
-    static func digits(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        return ReadableIDs.ticket(day: key, number: last + 1)
     }
 
     // The statements of the hot paths, built once (a cached statement is found by its text).
