@@ -48,42 +48,74 @@ extension PostgresTicketStore {
     /// `deadline_passed`; the checks are deleted; rating windows that closed close their
     /// tickets. Checks are taken `FOR UPDATE SKIP LOCKED`, so two daemons sweeping at once
     /// take disjoint batches and each check is acted on once.
+    ///
+    /// Taking, deleting and recording are one statement: the checks are deleted as they are
+    /// locked and the passings written from the deleted rows, so a batch costs one round trip
+    /// and the server reads each check once. A large batch is taken as two halves in two
+    /// transactions on two connections at once (disjoint, by the same row locks), so that the
+    /// server works on both halves with two processors.
     public func sweepBatch(at now: Date, warnFraction: Double, batchSize: Int) async throws -> SweepResult {
+        guard batchSize >= Self.splitSweepBatch else {
+            return try await sweepPart(at: now, warnFraction: warnFraction, limit: batchSize)
+        }
+        async let first = sweepPart(at: now, warnFraction: warnFraction, limit: batchSize / 2)
+        async let second = sweepPart(at: now, warnFraction: warnFraction, limit: batchSize - batchSize / 2)
+        let (a, b) = try await (first, second)
+        return SweepResult(
+            examined: a.examined + b.examined,
+            more: a.more || b.more,
+            passed: a.passed + b.passed,
+            closed: a.closed + b.closed,
+            notices: a.notices + b.notices
+        )
+    }
+
+    /// The smallest batch ``sweepBatch(at:warnFraction:batchSize:)`` takes in two halves.
+    static let splitSweepBatch = 200
+
+    /// One transaction of a sweep: up to `limit` checks taken, acted on and deleted.
+    private func sweepPart(at now: Date, warnFraction: Double, limit batchSize: Int) async throws -> SweepResult {
         let clock = SLAClock()
         // To the nearest millisecond, as on SQLite: an instant given to the millisecond may
         // sit a hair below it as a Double.
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
         return try await transaction { connection in
-            var binds = PostgresBindings()
-            binds.append(nowMillis)
-            binds.append(batchSize + 1)
             let rows = try await Self.rows(
                 """
-                SELECT hotline_ms(c.fire_at), c.ticket_id, c.kind, c.stage, hotline_ms(c.due_at), c.channel, c.unit,
-                       c.co_units::text, hotline_ms(c.received_at)
-                FROM deadline_check c
-                WHERE c.fire_at <= hotline_time($1)
-                ORDER BY c.fire_at, c.ticket_id, c.kind, c.stage
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED
+                WITH d AS (
+                    DELETE FROM deadline_check c
+                    WHERE c.ctid = ANY(ARRAY(
+                        SELECT ctid FROM deadline_check
+                        WHERE fire_at <= hotline_time($1)
+                        ORDER BY fire_at, ticket_id, kind, stage
+                        LIMIT $2
+                        FOR UPDATE SKIP LOCKED
+                    ))
+                    RETURNING c.*
+                ), p AS (
+                    INSERT INTO deadline_passed (ticket_id, kind, at, unit)
+                    SELECT ticket_id, kind, hotline_time($1), CASE WHEN kind = 'callback' THEN NULL ELSE unit END
+                    FROM d WHERE stage = 'due' AND kind <> 'rating'
+                    ON CONFLICT DO NOTHING
+                )
+                SELECT ticket_id, kind, stage, hotline_ms(due_at), channel, unit, co_units::text, hotline_ms(received_at)
+                FROM d
+                ORDER BY fire_at, ticket_id, kind, stage
                 """,
-                binds,
+                Self.bindings(nowMillis, batchSize),
                 on: connection,
                 logger: self.logger
             )
-            var result = SweepResult(examined: 0, more: rows.count > batchSize, passed: [], closed: [], notices: [])
-            var taken: [TakenCheck] = []
-            var passings: [Passing] = []
+            var result = SweepResult(examined: 0, more: rows.count >= batchSize, passed: [], closed: [], notices: [])
             var closing: [DeadlineCheck] = []
-            for row in rows.prefix(batchSize) {
-                let (_, ticketID, kindName, stageName, dueAt, channelName, unit, coUnits, receivedAt) =
-                    try row.decode((Int64, String, String, String, Int64, String, String?, String, Int64).self)
+            for row in rows {
+                let (ticketID, kindName, stageName, dueAt, channelName, unit, coUnits, receivedAt) =
+                    try row.decode((String, String, String, Int64, String, String?, String, Int64).self)
                 guard let kind = DeadlineKind(rawValue: kindName), let stage = DeadlineCheck.Stage(rawValue: stageName),
                     let channel = SubmissionChannel(rawValue: channelName)
                 else {
                     throw StoreError.corrupt("deadline_check \(ticketID) \(kindName) \(stageName)")
                 }
-                taken.append(TakenCheck(ticketID: ticketID, kind: kindName, stage: stageName))
                 let check = DeadlineCheck(
                     ticketID: ticketID,
                     kind: kind,
@@ -101,36 +133,8 @@ extension PostgresTicketStore {
                     continue
                 }
                 if let notice = clock.notice(for: check, at: now) { result.notices.append(notice) }
-                guard stage == .due else { continue }
-                result.passed.append(check)
-                passings.append(Passing(ticketID: ticketID, kind: kindName, unit: kind == .callback ? nil : unit))
+                if stage == .due { result.passed.append(check) }
             }
-            guard !taken.isEmpty else { return result }
-            // A ticket has one check of each stage of each deadline kind, so the checks taken
-            // are deleted by ticket, kind and stage (their instants need not be compared, nor
-            // be exact to the millisecond).
-            var writes = PostgresBindings()
-            writes.append(Self.json(taken))
-            writes.append(Instant(millis: nowMillis))
-            writes.append(Self.json(passings))
-            _ = try await Self.rows(
-                """
-                WITH d AS (
-                    DELETE FROM deadline_check c
-                    USING jsonb_to_recordset($1::jsonb) AS r(ticket_id text, kind text, stage text)
-                    WHERE c.ticket_id = r.ticket_id AND c.kind = r.kind AND c.stage = r.stage AND c.fire_at <= $2
-                ), p AS (
-                    INSERT INTO deadline_passed (ticket_id, kind, at, unit)
-                    SELECT r.ticket_id, r.kind, $2, r.unit
-                    FROM jsonb_to_recordset($3::jsonb) AS r(ticket_id text, kind text, unit text)
-                    ON CONFLICT DO NOTHING
-                )
-                SELECT 1
-                """,
-                writes,
-                on: connection,
-                logger: self.logger
-            )
             for check in closing {
                 guard
                     let transition = try await Self.closeRatingWindow(
@@ -147,34 +151,6 @@ extension PostgresTicketStore {
             }
             return result
         }
-    }
-
-    /// A check taken by a sweep, by its key.
-    private struct TakenCheck: Encodable {
-        var ticketID: String
-        var kind: String
-        var stage: String
-
-        enum CodingKeys: String, CodingKey {
-            case ticketID = "ticket_id"
-            case kind, stage
-        }
-    }
-
-    /// A passing a sweep records.
-    private struct Passing: Encodable {
-        var ticketID: String
-        var kind: String
-        var unit: String?
-
-        enum CodingKeys: String, CodingKey {
-            case ticketID = "ticket_id"
-            case kind, unit
-        }
-    }
-
-    private static func json<T: Encodable>(_ value: T) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// The rating window of a replied ticket has passed unrated: the ticket closes, read,
