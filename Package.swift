@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "hotline-bench-sla",
             dependencies: [
-                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "HotlineSQLite", "Varlink",
+                "HotlineBenchmarking", "HotlineCore", "HotlineStore", "HotlineSQLite", "HotlinePostgres", "Varlink",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

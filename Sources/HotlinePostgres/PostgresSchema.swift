@@ -25,6 +25,7 @@ enum PostgresSchema {
         Migration(name: "v1-tickets-events-and-numbers", statements: v1),
         Migration(name: "v2-deadlines", statements: v2),
         Migration(name: "v3-search-and-knowledge", statements: v3),
+        Migration(name: "v4-figure-rollups", statements: v4),
     ]
 
     private static func list(_ values: [String]) -> String {

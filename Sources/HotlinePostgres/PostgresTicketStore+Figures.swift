@@ -3,14 +3,45 @@ import HotlineCore
 import HotlineStore
 import PostgresNIO
 
-/// The monthly figures and hot spots on PostgreSQL, counted by the server from the period's
-/// tickets (through `ticket_received`) rather than from hour rollups as on SQLite: a rollup
-/// row shared by every Submit of an hour would be a row lock that each of them waits on until
-/// the one before commits, across every daemon. The server groups the period's tickets by
-/// their facts (a few hundred distinct combinations in a month), and the daemon turns each
-/// group into counts with the same ``UnitStats/init(unit:counting:)`` as every other path, so
-/// the rules of contract §5 are still written once.
+/// The monthly figures and hot spots on PostgreSQL, from the hour rollups of schema v4:
+/// whole hours from `figure_hour` and `hotspot_hour` and the changes not yet moved into them
+/// (`figure_delta`), the partial hours at a period's ends from their tickets. A ticket
+/// counts by its group (unit, rating and the bit mask of its other facts), and the daemon
+/// turns each group into counts with the same ``UnitStats/init(unit:counting:)`` as every
+/// other path, so the rules of contract §5 are still written once.
 extension PostgresTicketStore {
+    /// The length of a rollup hour, as on SQLite: an hour of UTC.
+    static let rollupBucket: Int64 = 3_600_000
+
+    /// A period `[from, to)` as its whole rollup hours `[firstHour, lastHour)` (none when
+    /// equal) and the partial hours at its ends, `[from, headEnd)` and `[tailStart, to)`,
+    /// read from the tickets.
+    struct HourSplit {
+        var firstHour: Int64
+        var lastHour: Int64
+        var from: Instant
+        var headEnd: Instant
+        var tailStart: Instant
+        var to: Instant
+
+        init(from: Date, to: Date) {
+            let bucket = PostgresTicketStore.rollupBucket
+            let first = (from.millis + bucket - 1).floorDivided(by: bucket)
+            let last = to.millis.floorDivided(by: bucket)
+            self.from = Instant(from)
+            self.to = Instant(to)
+            if first < last {
+                (firstHour, lastHour) = (first, last)
+                headEnd = Instant(millis: first * bucket)
+                tailStart = Instant(millis: last * bucket)
+            } else {
+                (firstHour, lastHour) = (0, 0)
+                headEnd = Instant(to)
+                tailStart = Instant(to)
+            }
+        }
+    }
+
     /// The per-unit figures of the tickets received in `[from, to)` (every unit of `units`,
     /// with zeros for those without tickets) and the centre's own.
     public func figures(from: Date, to: Date, units: [String]) async throws -> (units: [UnitStats], centre: CentreStats)
@@ -18,46 +49,41 @@ extension PostgresTicketStore {
         var rows: [String: UnitStats] = [:]
         for unit in units { rows[unit] = UnitStats(unit: unit) }
         var centre = CentreStats()
-        var binds = PostgresBindings()
-        binds.append(Instant(from))
-        binds.append(Instant(to))
-        // The period's tickets grouped by unit, rating and their other facts as one bit mask
-        // (few group keys: the server hashes them instead of sorting a million rows); then,
-        // for the few tickets with passings not yet folded, their group taken back and the
-        // group of their completed flags added.
-        let period = "t.received_at >= $1 AND t.received_at < $2"
-        let unfolded = "EXISTS (SELECT 1 FROM deadline_passed p WHERE p.ticket_id = t.id)"
+        let split = HourSplit(from: from, to: to)
+        let binds = Self.bindings(
+            split.from,
+            split.to,
+            split.firstHour,
+            split.lastHour,
+            split.headEnd,
+            split.tailStart
+        )
+        // The rollups count a ticket's flags as its row holds them; a ticket with passings not
+        // yet folded is taken back and counted again with its completed flags.
         let groups = try await self.rows(
             """
-            SELECT t.unit, t.rating, \(Self.factsMask(completed: false)), count(*)
-            FROM ticket t WHERE \(period) GROUP BY 1, 2, 3
-            UNION ALL
-            SELECT t.unit, t.rating, \(Self.factsMask(completed: false)), -count(*)
-            FROM ticket t WHERE \(period) AND \(unfolded) GROUP BY 1, 2, 3
-            UNION ALL
-            SELECT t.unit, t.rating, \(Self.factsMask(completed: true)), count(*)
-            FROM ticket t WHERE \(period) AND \(unfolded) GROUP BY 1, 2, 3
+            SELECT unit, rating, mask, sum(n)::bigint FROM (
+                SELECT unit, rating, mask, n FROM figure_hour WHERE hour >= $3 AND hour < $4
+                UNION ALL
+                SELECT unit, rating, mask, n FROM figure_delta WHERE hour >= $3 AND hour < $4
+                UNION ALL
+                SELECT t.unit, t.rating, hotline_facts_mask(t), 1 FROM ticket t
+                WHERE (t.received_at >= $1 AND t.received_at < $5) OR (t.received_at >= $6 AND t.received_at < $2)
+                UNION ALL
+                SELECT t.unit, t.rating, v.mask, v.n
+                FROM (SELECT DISTINCT ticket_id FROM deadline_passed) p
+                JOIN ticket t ON t.id = p.ticket_id AND t.received_at >= $1 AND t.received_at < $2,
+                LATERAL (VALUES (hotline_facts_mask(t), -1), (\(PostgresSchema.factsMask(of: "t", completed: true)), 1))
+                    AS v(mask, n)
+            ) AS g
+            GROUP BY 1, 2, 3
             """,
             binds
         )
         for row in groups {
             let (unit, rating, mask, count) = try row.decode((String?, String?, Int32, Int).self)
-            var facts = StatsFacts()
-            func flag(_ bit: Int32) -> Bool { mask & (1 << bit) != 0 }
-            facts.claimed = flag(0)
-            facts.claimedOnTime = flag(1)
-            facts.claimOverdue = flag(2)
-            facts.replied = flag(3)
-            facts.resolveOverdue = flag(4)
-            facts.unitOverdue = flag(5)
-            facts.solved = flag(6)
-            facts.badRated = flag(7)
-            facts.calledBack = flag(8)
-            facts.rectified = flag(9)
-            facts.extended = flag(10)
-            facts.urged = flag(11)
-            facts.centreAnswered = flag(12)
-            facts.rating = rating.flatMap(Rating.init(rawValue:))
+            guard count != 0 else { continue }
+            let facts = Self.facts(mask: mask, rating: rating)
             if let unit {
                 rows[unit, default: UnitStats(unit: unit)].add(UnitStats(unit: unit, counting: facts), sign: count)
             }
@@ -70,7 +96,7 @@ extension PostgresTicketStore {
             WHERE e.kind = 'returned' AND e.unit IS NOT NULL AND t.received_at >= $1 AND t.received_at < $2
             GROUP BY e.unit
             """,
-            binds
+            Self.bindings(split.from, split.to)
         ) {
             let (unit, returned) = try row.decode((String, Int).self)
             rows[unit, default: UnitStats(unit: unit)].returned = returned
@@ -78,28 +104,26 @@ extension PostgresTicketStore {
         return (Array(rows.values), centre)
     }
 
-    /// A ticket's facts as a bit mask, bit by bit as ``figures(from:to:units:)`` reads them
-    /// (each term in parentheses: `|` and `<<` bind alike in SQL); with `completed`, the overdue flags completed by the ticket's unfolded passings.
-    static func factsMask(completed: Bool) -> String {
-        func overdue(_ column: String, _ kinds: PassingKinds) -> String {
-            completed ? "(t.\(column) OR \(unfoldedPassing(of: "t", kinds: kinds)))" : "t.\(column)"
-        }
-        let bits = [
-            "t.claimed_at IS NOT NULL",
-            "coalesce(t.claimed_at <= t.claim_by, false)",
-            overdue("claim_overdue", .claim),
-            "(t.replied_at IS NOT NULL AND t.answered_by IS DISTINCT FROM 'centre')",
-            overdue("resolve_overdue", .resolve),
-            overdue("unit_overdue", .units),
-            "coalesce(t.solved, false)",
-            "t.bad_rated",
-            "t.called_back",
-            "t.rectified",
-            "t.extended",
-            "t.urged > 0",
-            "t.centre_answered",
-        ]
-        return bits.enumerated().map { bit, condition in "((\(condition))::int << \(bit))" }.joined(separator: " | ")
+    /// The facts of a group: its bit mask as `PostgresSchema.factsMask(of:completed:)` makes it,
+    /// and its rating.
+    static func facts(mask: Int32, rating: String?) -> StatsFacts {
+        func flag(_ bit: Int32) -> Bool { mask & (1 << bit) != 0 }
+        var facts = StatsFacts()
+        facts.claimed = flag(0)
+        facts.claimedOnTime = flag(1)
+        facts.claimOverdue = flag(2)
+        facts.replied = flag(3)
+        facts.resolveOverdue = flag(4)
+        facts.unitOverdue = flag(5)
+        facts.solved = flag(6)
+        facts.badRated = flag(7)
+        facts.calledBack = flag(8)
+        facts.rectified = flag(9)
+        facts.extended = flag(10)
+        facts.urged = flag(11)
+        facts.centreAnswered = flag(12)
+        facts.rating = rating.flatMap(Rating.init(rawValue:))
+        return facts
     }
 
     /// The tickets received in `[from, to)` counted by `key`, against the period of the same
@@ -117,15 +141,38 @@ extension PostgresTicketStore {
             case .unit: "unit"
             case .channel: "channel"
             }
-        var binds = PostgresBindings()
-        binds.append(Instant(from))
-        binds.append(Instant(millis: from.millis - (to.millis - from.millis)))
-        binds.append(Instant(to))
+        let current = HourSplit(from: from, to: to)
+        let previous = HourSplit(from: Date(millis: from.millis - (to.millis - from.millis)), to: from)
+        let binds = Self.bindings(
+            current.firstHour,
+            current.lastHour,
+            previous.firstHour,
+            previous.lastHour,
+            current.from,
+            current.headEnd,
+            current.tailStart,
+            current.to,
+            previous.from,
+            previous.headEnd,
+            previous.tailStart,
+            previous.to
+        )
+        let hours = "(hour >= $1 AND hour < $2) OR (hour >= $3 AND hour < $4)"
         var counts: [(key: String?, count: Int, previous: Int)] = []
         for row in try await rows(
             """
-            SELECT \(column), count(*) FILTER (WHERE received_at >= $1), count(*) FILTER (WHERE received_at < $1)
-            FROM ticket WHERE received_at >= $2 AND received_at < $3 GROUP BY 1
+            SELECT key, coalesce(sum(n) FILTER (WHERE now), 0)::bigint, coalesce(sum(n) FILTER (WHERE NOT now), 0)::bigint
+            FROM (
+                SELECT key, n, hour >= $1 AND hour < $2 AS now FROM hotspot_hour
+                WHERE dimension = '\(column)' AND (\(hours))
+                UNION ALL
+                SELECT \(column), n, hour >= $1 AND hour < $2 FROM figure_delta WHERE \(hours)
+                UNION ALL
+                SELECT \(column), 1, received_at >= $5 FROM ticket
+                WHERE (received_at >= $5 AND received_at < $6) OR (received_at >= $7 AND received_at < $8)
+                   OR (received_at >= $9 AND received_at < $10) OR (received_at >= $11 AND received_at < $12)
+            ) AS k
+            GROUP BY 1
             """,
             binds
         ) {
@@ -134,5 +181,43 @@ extension PostgresTicketStore {
         }
         let rows = counts.filter { $0.count > 0 }.map { Hotspot(key: $0.key, count: $0.count, previous: $0.previous) }
         return (Array(Hotspot.ranked(rows).prefix(limit)), counts.reduce(0) { $0 + $1.count })
+    }
+
+    /// SQL that rebuilds the hour rollups from every ticket and drops the changes waiting to
+    /// be moved, for a database whose tickets were written with the trigger held off (a bulk
+    /// load), run in one transaction with writers held out.
+    public static let rebuildFigureRollupsSQL =
+        (["LOCK TABLE ticket IN SHARE MODE", "TRUNCATE figure_delta, figure_hour, hotspot_hour"]
+        + PostgresSchema.rollupBuild).joined(separator: ";\n") + ";"
+
+    /// Moves up to `limit` rows of `figure_delta` into `figure_hour` and `hotspot_hour`, in one
+    /// statement: the rows taken `FOR UPDATE SKIP LOCKED` (two daemons take disjoint rows),
+    /// summed per rollup row, and added in key order (two daemons lock the rows they share
+    /// in the same order, so they never deadlock); returns how many were moved.
+    public func compactFigures(limit: Int) async throws -> Int {
+        let rows = try await rows(
+            """
+            WITH d AS (
+                DELETE FROM figure_delta
+                WHERE ctid = ANY(ARRAY(SELECT ctid FROM figure_delta LIMIT $1 FOR UPDATE SKIP LOCKED))
+                RETURNING *
+            ), f AS (
+                INSERT INTO figure_hour AS h (hour, unit, rating, mask, n)
+                SELECT hour, unit, rating, mask, sum(n) FROM d GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                ON CONFLICT (hour, coalesce(unit, ''), (unit IS NULL), coalesce(rating, ''), mask)
+                DO UPDATE SET n = h.n + excluded.n
+            ), s AS (
+                INSERT INTO hotspot_hour AS h (hour, dimension, key, n)
+                SELECT d.hour, k.dimension, k.key, sum(d.n)
+                FROM d, LATERAL (VALUES ('category', d.category), ('district', d.district), ('unit', d.unit),
+                                        ('channel', d.channel)) AS k(dimension, key)
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (hour, dimension, coalesce(key, ''), (key IS NULL)) DO UPDATE SET n = h.n + excluded.n
+            )
+            SELECT count(*) FROM d
+            """,
+            Self.bindings(limit)
+        )
+        return try rows.first?.decode(Int.self) ?? 0
     }
 }

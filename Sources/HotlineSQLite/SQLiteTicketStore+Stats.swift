@@ -40,6 +40,10 @@ extension SQLiteTicketStore {
         }
     }
 
+    /// Nothing to move: the rollups are written in place, in the transaction of each write
+    /// (one writer, so no row of them is a lock that writers queue on).
+    public func compactFigures(limit: Int) async throws -> Int { 0 }
+
     /// The same counts as ``figures(from:to:units:)`` from the tickets alone, never the rollup
     /// (what the rollup must always equal).
     func scannedFigures(from: Date, to: Date, units: [String]) async throws -> (units: [UnitStats], centre: CentreStats)

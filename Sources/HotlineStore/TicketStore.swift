@@ -59,6 +59,11 @@ public protocol TicketStore: Sendable {
     /// length before; the keys of the period, ranked, at most `limit`; the period's total.
     func hotspots(from: Date, to: Date, by key: HotspotKey, limit: Int) async throws -> (rows: [Hotspot], total: Int)
 
+    /// Moves up to `limit` changes of figures that writes recorded on the side into the
+    /// rollups the figures are read from; returns how many (0 when none waits, and always for
+    /// a store that writes its rollups in place). Figures read the same before and after.
+    func compactFigures(limit: Int) async throws -> Int
+
     // MARK: The SLA clock
 
     /// The earliest moment a running deadline needs the clock, if any.

@@ -1,4 +1,5 @@
 import Foundation
+import HotlinePostgres
 
 /// The SLA benchmark's database on PostgreSQL, written by the server itself
 /// (`generate_series`): the same shape as the SQLite one — tickets received over the 10 days
@@ -15,6 +16,7 @@ enum PostgresLoad {
             url,
             """
             SET synchronous_commit = off;
+            ALTER TABLE ticket DISABLE TRIGGER ticket_figures;
             CREATE TEMP TABLE loading AS
                 SELECT i, hotline_time(\(t0) - (random() * 864000000)::bigint) AS received,
                        (ARRAY[\(unitList)])[i % \(units.count) + 1] AS unit, i % 2 = 0 AS open,
@@ -49,6 +51,10 @@ enum PostgresLoad {
                 FROM deadline d JOIN ticket t ON t.id = d.ticket_id;
             INSERT INTO event (ticket_id, at, kind, actor_uid, role, unit, note)
                 SELECT id, received_at, 'submitted', 0, 'operator', NULL, 'hotline' FROM ticket;
+            ALTER TABLE ticket ENABLE TRIGGER ticket_figures;
+            BEGIN;
+            \(PostgresTicketStore.rebuildFigureRollupsSQL)
+            COMMIT;
             VACUUM ANALYZE;
             """
         )

@@ -208,7 +208,7 @@ struct SLABenchmark: AsyncParsableCommand {
             String(
                 format:
                     "Stats for one month over %d units ("
-                    + (postgres == nil ? "whole hours, from the hour rollup" : "counted by the server")
+                    + "whole hours, from the hour rollup"
                     + "): median %.1f ms, min %.1f ms (%lld tickets in the month)",
                 Self.units.count,
                 statsTimes[statsTimes.count / 2],
@@ -230,6 +230,19 @@ struct SLABenchmark: AsyncParsableCommand {
                 scanTimes[1]
             )
         )
+        // Hot spots of the same month against the month before, by each key.
+        var spots: [String] = []
+        for key in ["category", "district", "unit", "channel"] {
+            var times: [Double] = []
+            for _ in 0..<max(3, statsRuns) {
+                times.append(
+                    try timed("org.hotline.Dispatch.Hotspots", month.merging(["by": .string(key)]) { a, _ in a }).0
+                )
+            }
+            times.sort()
+            spots.append(String(format: "%@ %.1f ms", key, times[times.count / 2]))
+        }
+        print("Hotspots for that month against the month before, median: " + spots.joined(separator: ", "))
         print(
             "daemon RSS: \(ProcessStatus.field("VmRSS", of: daemon.processIdentifier)) (VmHWM \(ProcessStatus.field("VmHWM", of: daemon.processIdentifier)))"
         )

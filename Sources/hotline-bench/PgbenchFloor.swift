@@ -3,7 +3,8 @@ import Foundation
 /// The floor of the PostgreSQL backend: `pgbench` writing, per transaction, the rows one
 /// benchmark Submit writes (the ticket of a 500-byte letter routed to its unit, its two
 /// events, two deadline definitions, four checks and its search tokens), as one prepared
-/// statement over the same Unix socket, with no daemon in between. hotlined's Submit can
+/// statement over the same Unix socket, with no daemon in between (the schema's trigger
+/// writes the ticket's figure change, as for the daemon's Submit). hotlined's Submit can
 /// only be slower: it also decodes the call, routes it, works out the deadlines, and encodes
 /// the answer.
 struct PgbenchFloor {

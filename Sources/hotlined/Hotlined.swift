@@ -153,6 +153,7 @@ struct Hotlined: AsyncParsableCommand {
         let hub = NoticeHub(logger: logger)
         let followUp = SweepFollowUp(store: store, logger: logger)
         let indexer = SearchIndexer(store: store, logger: logger)
+        let compactor = FigureCompactor(store: store, logger: logger)
         let sweeper = Sweeper(store: store, configuration: box, hub: hub, followUp: followUp, logger: logger)
         let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
         let handler = CallHandler(
@@ -200,7 +201,7 @@ struct Hotlined: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(service: followUp), .init(service: indexer, successTerminationBehavior: .ignore),
-                    .init(service: slaClock), .init(service: health),
+                    .init(service: slaClock), .init(service: health), .init(service: compactor),
                     .init(service: reload),
                     .init(service: listener),
                 ],
