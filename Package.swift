@@ -128,6 +128,7 @@ let package = Package(
         .executableTarget(
             name: "hotline-bench",
             dependencies: [
+                "HotlineBenchmarking",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

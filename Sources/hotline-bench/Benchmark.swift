@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineBenchmarking
 
 #if canImport(Glibc)
 import Glibc
@@ -126,9 +127,9 @@ struct Benchmark: ParsableCommand {
     func postgresRuns(hotline: Daemon, floor: PgbenchFloor, tag: String) throws {
         say("backend: PostgreSQL (\(postgres ?? "")); floor: pgbench writing the same rows per transaction\n")
         say(
-            "| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | pgbench floor tx/s | ratio |"
+            "| connections | hotlined Submit/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | pgbench floor tx/s | ratio | ratio of each pair |"
         )
-        say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         var answered = 0
         for (sequence, count) in connections.enumerated() {
             var ours: [LoadResult] = []
@@ -150,9 +151,12 @@ struct Benchmark: ParsableCommand {
             }
             let median = ours.sorted { $0.throughput < $1.throughput }[ours.count / 2]
             let floorMedian = floors.sorted()[floors.count / 2]
+            // Each run beside the floor run right after it: the server's own speed drifts
+            // from minute to minute on a shared machine.
+            let pairs = zip(ours, floors).map { $0.throughput / $1 }
             say(
                 String(
-                    format: "| %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f |",
+                    format: "| %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f | %@ |",
                     count,
                     median.throughput,
                     median.percentile(50),
@@ -160,11 +164,34 @@ struct Benchmark: ParsableCommand {
                     median.percentile(99.9),
                     median.serverCPUPerRequest ?? .nan,
                     floorMedian,
-                    median.throughput / floorMedian
+                    median.throughput / floorMedian,
+                    pairs.map { String(format: "%.2f", $0) }.joined(separator: ", ")
                 )
             )
         }
-        if rate > 0 { answered += try openLoop(hotline: hotline, beanstalk: nil, tag: tag) }
+        if rate > 0 {
+            answered += try openLoop(hotline: hotline, beanstalk: nil, tag: tag)
+            var runs: [(throughput: Double, latencies: [Double])] = []
+            for _ in 0..<self.runs {
+                runs.append(try floor.run(rate: rate, connections: openConnections, duration: duration))
+            }
+            let open = runs.sorted {
+                Percentiles.percentile(99, of: $0.latencies) < Percentiles.percentile(99, of: $1.latencies)
+            }[
+                runs.count / 2
+            ]
+            say(
+                String(
+                    format:
+                        "floor (pgbench --rate, same rate and clients): %.0f/s done, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+                    open.throughput,
+                    Percentiles.percentile(50, of: open.latencies),
+                    Percentiles.percentile(99, of: open.latencies),
+                    Percentiles.percentile(99.9, of: open.latencies),
+                    open.latencies.last ?? 0
+                )
+            )
+        }
         say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
         say(
             "Submits answered within the timed windows: \(answered); open tickets the daemon reports: \(try hotline.ticketCount())"

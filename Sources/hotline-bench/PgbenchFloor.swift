@@ -50,16 +50,58 @@ struct PgbenchFloor {
 
         """
 
+    /// The floor of the open loop: `rate` transactions a second offered over `connections`
+    /// clients for `duration` seconds (`pgbench --rate`, each transaction scheduled whatever
+    /// the earlier ones take); its throughput and its latencies in milliseconds, each counted
+    /// from the transaction's scheduled start (pgbench's elapsed time plus its schedule lag),
+    /// as the daemon's open loop counts from each call's scheduled send.
+    func run(rate: Double, connections: Int, duration: Double) throws -> (throughput: Double, latencies: [Double]) {
+        let prefix = directory + "/floor-open"
+        func logs() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasPrefix("floor-open.") }.map { directory + "/" + $0 }
+        }
+        for file in try logs() { try FileManager.default.removeItem(atPath: file) }
+        let seconds = max(1, Int(duration.rounded()))
+        _ = try runPgbench([
+            "-c", "\(connections)", "-j", "\(min(connections, 2))", "-T", "\(seconds)", "-R", "\(Int(rate))",
+            "-l", "--log-prefix", prefix,
+        ])
+        var latencies: [Double] = []
+        for file in try logs() {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                // client_id transaction_no time script_no time_epoch time_us schedule_lag
+                let fields = line.split(separator: " ")
+                guard fields.count >= 7, let time = Double(fields[2]), let lag = Double(fields[6]) else { continue }
+                latencies.append((time + lag) / 1000)
+            }
+            try FileManager.default.removeItem(atPath: file)
+        }
+        return (Double(latencies.count) / Double(seconds), latencies.sorted())
+    }
+
     /// Runs `connections` clients for `duration` seconds; returns transactions per second.
     func run(connections: Int, duration: Double) throws -> Double {
+        let text = try runPgbench([
+            "-c", "\(connections)", "-j", "\(min(connections, 2))", "-T", "\(max(1, Int(duration.rounded())))",
+        ])
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst("tps = ".count).split(separator: " ").first ?? "")
+        else {
+            throw LoadError(description: "pgbench printed no rate: \(text.suffix(400))")
+        }
+        return tps
+    }
+
+    /// Runs pgbench on the script with `arguments`; returns what it printed.
+    private func runPgbench(_ arguments: [String]) throws -> String {
         let file = directory + "/floor.sql"
         try Self.script.write(toFile: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: pgbench)
-        process.arguments = [
-            "-h", socketFolder, "-U", user, "-n", "-M", "prepared", "-f", file, "-c", "\(connections)",
-            "-j", "\(min(connections, 2))", "-T", "\(max(1, Int(duration.rounded())))", database,
-        ]
+        process.arguments =
+            ["-h", socketFolder, "-U", user, "-n", "-M", "prepared", "-f", file] + arguments + [database]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = Pipe()
@@ -67,12 +109,9 @@ struct PgbenchFloor {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0,
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-            let tps = Double(line.dropFirst("tps = ".count).split(separator: " ").first ?? "")
-        else {
+        guard process.terminationStatus == 0 else {
             throw LoadError(description: "pgbench failed (\(process.terminationStatus)): \(text.suffix(400))")
         }
-        return tps
+        return text
     }
 }
