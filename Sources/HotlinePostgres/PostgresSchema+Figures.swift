@@ -1,3 +1,5 @@
+import HotlineStore
+
 extension PostgresSchema {
     /// The figures' hour rollups. A month's figures counted from its tickets read every one of
     /// them (1.3 s for 1,000,000); counted from hours they read a few thousand rows. A rollup
@@ -16,7 +18,7 @@ extension PostgresSchema {
     /// unique indexes on expressions.
     static var v4: [String] {
         [
-            "CREATE FUNCTION hotline_hour(t timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT div(hotline_ms(t), 3600000) $$",
+            "CREATE FUNCTION hotline_hour(t timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT div(hotline_ms(t), \(RollupHours.length)) $$",
             """
             CREATE FUNCTION hotline_facts_mask(t ticket) RETURNS integer LANGUAGE sql STABLE PARALLEL SAFE
             AS $$ SELECT \(factsMask(of: "t")) $$

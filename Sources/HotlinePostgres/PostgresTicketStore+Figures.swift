@@ -10,12 +10,7 @@ import PostgresNIO
 /// turns each group into counts with the same ``UnitStats/init(unit:counting:)`` as every
 /// other path, so the rules of contract §5 are still written once.
 extension PostgresTicketStore {
-    /// The length of a rollup hour, as on SQLite: an hour of UTC.
-    static let rollupBucket: Int64 = 3_600_000
-
-    /// A period `[from, to)` as its whole rollup hours `[firstHour, lastHour)` (none when
-    /// equal) and the partial hours at its ends, `[from, headEnd)` and `[tailStart, to)`,
-    /// read from the tickets.
+    /// A period's whole rollup hours and the instants of its partial ends, as binds.
     struct HourSplit {
         var firstHour: Int64
         var lastHour: Int64
@@ -24,21 +19,12 @@ extension PostgresTicketStore {
         var tailStart: Instant
         var to: Instant
 
-        init(from: Date, to: Date) {
-            let bucket = PostgresTicketStore.rollupBucket
-            let first = (from.millis + bucket - 1).floorDivided(by: bucket)
-            let last = to.millis.floorDivided(by: bucket)
-            self.from = Instant(from)
-            self.to = Instant(to)
-            if first < last {
-                (firstHour, lastHour) = (first, last)
-                headEnd = Instant(millis: first * bucket)
-                tailStart = Instant(millis: last * bucket)
-            } else {
-                (firstHour, lastHour) = (0, 0)
-                headEnd = Instant(to)
-                tailStart = Instant(to)
-            }
+        init(_ hours: RollupHours) {
+            (firstHour, lastHour) = (hours.first, hours.last)
+            self.from = Instant(millis: hours.from)
+            headEnd = Instant(millis: hours.headEnd)
+            tailStart = Instant(millis: hours.tailStart)
+            self.to = Instant(millis: hours.to)
         }
     }
 
@@ -49,7 +35,7 @@ extension PostgresTicketStore {
         var rows: [String: UnitStats] = [:]
         for unit in units { rows[unit] = UnitStats(unit: unit) }
         var centre = CentreStats()
-        let split = HourSplit(from: from, to: to)
+        let split = HourSplit(RollupHours(from: from.millis, to: to.millis))
         let binds = Self.bindings(
             split.from,
             split.to,
@@ -141,8 +127,9 @@ extension PostgresTicketStore {
             case .unit: "unit"
             case .channel: "channel"
             }
-        let current = HourSplit(from: from, to: to)
-        let previous = HourSplit(from: Date(millis: from.millis - (to.millis - from.millis)), to: from)
+        let (start, end) = (from.millis, to.millis)
+        let current = HourSplit(RollupHours(from: start, to: end))
+        let previous = HourSplit(RollupHours(from: start - (end - start), to: start))
         let binds = Self.bindings(
             current.firstHour,
             current.lastHour,

@@ -23,10 +23,8 @@ extension SQLiteTicketStore {
         let before = start - (end - start)
         return try await reader.read { db in
             var counts: [String?: (count: Int, previous: Int)] = [:]
-            let hour = Self.rollupBucket
-            func ceiling(_ millis: Int64) -> Int64 { -(-millis).floorDivided(by: hour) }
-            let (previousFrom, previousTo) = (ceiling(before), start.floorDivided(by: hour))
-            let (currentFrom, currentTo) = (ceiling(start), end.floorDivided(by: hour))
+            let previous = RollupHours(from: before, to: start)
+            let current = RollupHours(from: start, to: end)
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -37,7 +35,7 @@ extension SQLiteTicketStore {
                         GROUP BY present, key
                         """
                 ),
-                arguments: [currentFrom, Self.hotspotKind(key), previousFrom, previousTo, currentTo]
+                arguments: [current.first, Self.hotspotKind(key), previous.first, previous.last, current.last]
             )
             for row in rows {
                 let present: Bool = row[0]
@@ -61,15 +59,9 @@ extension SQLiteTicketStore {
                     counts[row[0] as String?] = entry
                 }
             }
-            for (from, to, first, last, current) in [
-                (before, start, previousFrom, previousTo, false), (start, end, currentFrom, currentTo, true),
-            ] {
-                if first < last {
-                    try scan(from, first * hour, current: current)
-                    try scan(last * hour, to, current: current)
-                } else {
-                    try scan(from, to, current: current)
-                }
+            for (hours, isCurrent) in [(previous, false), (current, true)] {
+                try scan(hours.from, hours.headEnd, current: isCurrent)
+                try scan(hours.tailStart, hours.to, current: isCurrent)
             }
             return Self.ranked(counts, limit: limit)
         }

@@ -5,10 +5,6 @@ import HotlineStore
 import Synchronization
 
 extension SQLiteTicketStore {
-    /// The length of a `unitHour` bucket: an hour of UTC, so that a bucket never straddles
-    /// a period's boundary by more than an hour in any zone.
-    static let rollupBucket: Int64 = 3_600_000
-
     private static let rollupSQL = upsertSQL(
         into: "unitHour",
         keys: ["hour", "unit"],
@@ -33,7 +29,7 @@ extension SQLiteTicketStore {
 
     /// The rollup bucket of an instant of receipt.
     static func rollupHour(of receivedAt: Date) -> Int64 {
-        receivedAt.millis.floorDivided(by: rollupBucket)
+        RollupHours.hour(of: receivedAt.millis)
     }
 
     /// Moves a ticket's contribution in `unitHour`, `centreHour` and `hotspotHour` from its old

@@ -22,19 +22,15 @@ extension SQLiteTicketStore {
             var rows: [String: UnitStats] = [:]
             for unit in units { rows[unit] = UnitStats(unit: unit) }
             var centre = CentreStats()
-            let bucket = Self.rollupBucket
-            let firstFull = (from.millis + bucket - 1).floorDivided(by: bucket)
-            let lastFull = to.millis.floorDivided(by: bucket)
-            if firstFull < lastFull {
-                for (unit, counts) in try Self.rolledUpStats(fromHour: firstFull, toHour: lastFull, db) {
+            let hours = RollupHours(from: from.millis, to: to.millis)
+            if !hours.isEmpty {
+                for (unit, counts) in try Self.rolledUpStats(fromHour: hours.first, toHour: hours.last, db) {
                     rows[unit, default: UnitStats(unit: unit)].add(counts)
                 }
-                centre.add(try Self.rolledUpCentreStats(fromHour: firstFull, toHour: lastFull, db))
-                try Self.scannedStats(from: from.millis, to: firstFull * bucket, into: &rows, centre: &centre, db)
-                try Self.scannedStats(from: lastFull * bucket, to: to.millis, into: &rows, centre: &centre, db)
-            } else {
-                try Self.scannedStats(from: from.millis, to: to.millis, into: &rows, centre: &centre, db)
+                centre.add(try Self.rolledUpCentreStats(fromHour: hours.first, toHour: hours.last, db))
             }
+            try Self.scannedStats(from: hours.from, to: hours.headEnd, into: &rows, centre: &centre, db)
+            try Self.scannedStats(from: hours.tailStart, to: hours.to, into: &rows, centre: &centre, db)
             try Self.countReturns(from: from, to: to, into: &rows, db)
             return (Array(rows.values), centre)
         }
