@@ -73,6 +73,32 @@ extension PostgresTicketStore {
     /// The smallest batch ``sweepBatch(at:warnFraction:batchSize:)`` takes in two halves.
     static let splitSweepBatch = 200
 
+    /// The statement of a sweep batch: up to `$2` checks due at `$1` (milliseconds) taken
+    /// `FOR UPDATE SKIP LOCKED` and deleted, the passings of the due ones written, the taken
+    /// checks returned in queue order. Public for the benchmark's floor, which runs the very
+    /// same statement with no daemon in between.
+    public static let sweepBatchSQL = """
+        WITH d AS (
+            DELETE FROM deadline_check c
+            WHERE c.ctid = ANY(ARRAY(
+                SELECT ctid FROM deadline_check
+                WHERE fire_at <= hotline_time($1)
+                ORDER BY fire_at, ticket_id, kind, stage
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED
+            ))
+            RETURNING c.*
+        ), p AS (
+            INSERT INTO deadline_passed (ticket_id, kind, at, unit)
+            SELECT ticket_id, kind, hotline_time($1), CASE WHEN kind = 'callback' THEN NULL ELSE unit END
+            FROM d WHERE stage = 'due' AND kind <> 'rating'
+            ON CONFLICT DO NOTHING
+        )
+        SELECT ticket_id, kind, stage, hotline_ms(due_at), channel, unit, co_units::text, hotline_ms(received_at)
+        FROM d
+        ORDER BY fire_at, ticket_id, kind, stage
+        """
+
     /// One transaction of a sweep: up to `limit` checks taken, acted on and deleted.
     private func sweepPart(at now: Date, warnFraction: Double, limit batchSize: Int) async throws -> SweepResult {
         let clock = SLAClock()
@@ -81,27 +107,7 @@ extension PostgresTicketStore {
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
         return try await transaction { connection in
             let rows = try await Self.rows(
-                """
-                WITH d AS (
-                    DELETE FROM deadline_check c
-                    WHERE c.ctid = ANY(ARRAY(
-                        SELECT ctid FROM deadline_check
-                        WHERE fire_at <= hotline_time($1)
-                        ORDER BY fire_at, ticket_id, kind, stage
-                        LIMIT $2
-                        FOR UPDATE SKIP LOCKED
-                    ))
-                    RETURNING c.*
-                ), p AS (
-                    INSERT INTO deadline_passed (ticket_id, kind, at, unit)
-                    SELECT ticket_id, kind, hotline_time($1), CASE WHEN kind = 'callback' THEN NULL ELSE unit END
-                    FROM d WHERE stage = 'due' AND kind <> 'rating'
-                    ON CONFLICT DO NOTHING
-                )
-                SELECT ticket_id, kind, stage, hotline_ms(due_at), channel, unit, co_units::text, hotline_ms(received_at)
-                FROM d
-                ORDER BY fire_at, ticket_id, kind, stage
-                """,
+                Self.sweepBatchSQL,
                 Self.bindings(nowMillis, batchSize),
                 on: connection,
                 logger: self.logger

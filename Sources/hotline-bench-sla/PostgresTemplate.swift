@@ -1,4 +1,5 @@
 import Foundation
+import HotlinePostgres
 
 /// A loaded benchmark database kept on the server as a template database between runs, used
 /// again only while its migrations are the ones this build's daemon applied to the freshly
@@ -47,8 +48,8 @@ struct PostgresTemplate {
     /// The floor of the sweep: on a second copy of the template, the warm-up's due-soon checks
     /// before `passAt` removed and the checks to take read once (in memory, as the daemon's
     /// warm-up sweep leaves them), the server alone takes the `simultaneous` checks that pass at
-    /// `passAt` as hotlined's sweep does (locked, deleted, their passings written, their rows
-    /// returned) in one statement and one transaction, with no daemon in between; returns
+    /// `passAt` with hotlined's own sweep statement (locked, deleted, their passings written,
+    /// their rows returned), in one transaction, with no daemon in between; returns
     /// the milliseconds psql measured for it.
     func sweepFloor(passAt: Int64, simultaneous: Int) throws -> Double {
         let floor = "\(name)_floor"
@@ -68,23 +69,10 @@ struct PostgresTemplate {
         let output = try PostgresLoad.psql(
             url,
             """
+            PREPARE sweep(bigint, bigint) AS \(PostgresTicketStore.sweepBatchSQL);
             \\timing on
             BEGIN;
-            WITH d AS (
-                DELETE FROM deadline_check c
-                WHERE c.ctid = ANY(ARRAY(
-                    SELECT ctid FROM deadline_check WHERE fire_at <= hotline_time(\(passAt + 1))
-                    ORDER BY fire_at, ticket_id, kind, stage LIMIT \(simultaneous) FOR UPDATE SKIP LOCKED
-                ))
-                RETURNING c.*
-            ), p AS (
-                INSERT INTO deadline_passed (ticket_id, kind, at, unit)
-                SELECT ticket_id, kind, hotline_time(\(passAt + 1)), CASE WHEN kind = 'callback' THEN NULL ELSE unit END
-                FROM d WHERE stage = 'due' AND kind <> 'rating'
-                ON CONFLICT DO NOTHING
-            )
-            SELECT ticket_id, kind, stage, hotline_ms(due_at), channel, unit, co_units::text, hotline_ms(received_at)
-            FROM d ORDER BY fire_at, ticket_id, kind, stage;
+            EXECUTE sweep(\(passAt + 1), \(simultaneous));
             COMMIT;
             """
         )
