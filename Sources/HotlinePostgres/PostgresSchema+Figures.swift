@@ -1,3 +1,4 @@
+import HotlineCore
 import HotlineStore
 
 extension PostgresSchema {
@@ -103,29 +104,48 @@ extension PostgresSchema {
         """,
     ]
 
-    /// The bit mask of the facts of ticket `t` (bit by bit as the figures read it), each term in
-    /// parentheses: `|` and `<<` bind alike in SQL. With `completed`, the overdue flags are
-    /// completed by the ticket's passings not yet folded.
-    static func factsMask(of t: String, completed: Bool = false) -> String {
-        func overdue(_ column: String, _ kinds: PostgresTicketStore.PassingKinds) -> String {
-            completed
-                ? "(\(t).\(column) OR \(PostgresTicketStore.unfoldedPassing(of: t, kinds: kinds)))" : "\(t).\(column)"
-        }
-        let bits = [
-            "\(t).claimed_at IS NOT NULL",
-            "coalesce(\(t).claimed_at <= \(t).claim_by, false)",
-            overdue("claim_overdue", .claim),
-            "(\(t).replied_at IS NOT NULL AND \(t).answered_by IS DISTINCT FROM 'centre')",
-            overdue("resolve_overdue", .resolve),
-            overdue("unit_overdue", .units),
-            "coalesce(\(t).solved, false)",
-            "\(t).bad_rated",
-            "\(t).called_back",
-            "\(t).rectified",
-            "\(t).extended",
-            "\(t).urged > 0",
-            "\(t).centre_answered",
+    /// One bit of a ticket's facts mask: the fact it sets, and its condition on ticket `t`
+    /// (an overdue flag also names the passings that complete it before they are folded).
+    struct FactBit {
+        var fact: WritableKeyPath<StatsFacts, Bool>
+        var condition: (_ t: String) -> String
+        var completedBy: PostgresTicketStore.PassingKinds?
+    }
+
+    /// The facts mask, bit by bit: `hotline_facts_mask` and the reads write it from this list,
+    /// ``PostgresTicketStore/facts(mask:rating:)`` reads it back with the same list.
+    static var factBits: [FactBit] {
+        [
+            FactBit(fact: \.claimed, condition: { "\($0).claimed_at IS NOT NULL" }),
+            FactBit(fact: \.claimedOnTime, condition: { "coalesce(\($0).claimed_at <= \($0).claim_by, false)" }),
+            FactBit(fact: \.claimOverdue, condition: { "\($0).claim_overdue" }, completedBy: .claim),
+            FactBit(
+                fact: \.replied,
+                condition: { "(\($0).replied_at IS NOT NULL AND \($0).answered_by IS DISTINCT FROM 'centre')" }
+            ),
+            FactBit(fact: \.resolveOverdue, condition: { "\($0).resolve_overdue" }, completedBy: .resolve),
+            FactBit(fact: \.unitOverdue, condition: { "\($0).unit_overdue" }, completedBy: .units),
+            FactBit(fact: \.solved, condition: { "coalesce(\($0).solved, false)" }),
+            FactBit(fact: \.badRated, condition: { "\($0).bad_rated" }),
+            FactBit(fact: \.calledBack, condition: { "\($0).called_back" }),
+            FactBit(fact: \.rectified, condition: { "\($0).rectified" }),
+            FactBit(fact: \.extended, condition: { "\($0).extended" }),
+            FactBit(fact: \.urged, condition: { "\($0).urged > 0" }),
+            FactBit(fact: \.centreAnswered, condition: { "\($0).centre_answered" }),
         ]
-        return bits.enumerated().map { bit, condition in "((\(condition))::int << \(bit))" }.joined(separator: " | ")
+    }
+
+    /// The bit mask of the facts of ticket `t` (``factBits``), each term in parentheses: `|`
+    /// and `<<` bind alike in SQL. With `completed`, the overdue flags are completed by the
+    /// ticket's passings not yet folded.
+    static func factsMask(of t: String, completed: Bool = false) -> String {
+        factBits.enumerated().map { bit, factBit in
+            var condition = factBit.condition(t)
+            if completed, let kinds = factBit.completedBy {
+                condition = "\(condition) OR \(PostgresTicketStore.unfoldedPassing(of: t, kinds: kinds))"
+            }
+            return "((\(condition))::int << \(bit))"
+        }
+        .joined(separator: " | ")
     }
 }

@@ -93,21 +93,10 @@ extension PostgresTicketStore {
     /// The facts of a group: its bit mask as `PostgresSchema.factsMask(of:completed:)` makes it,
     /// and its rating.
     static func facts(mask: Int32, rating: String?) -> StatsFacts {
-        func flag(_ bit: Int32) -> Bool { mask & (1 << bit) != 0 }
         var facts = StatsFacts()
-        facts.claimed = flag(0)
-        facts.claimedOnTime = flag(1)
-        facts.claimOverdue = flag(2)
-        facts.replied = flag(3)
-        facts.resolveOverdue = flag(4)
-        facts.unitOverdue = flag(5)
-        facts.solved = flag(6)
-        facts.badRated = flag(7)
-        facts.calledBack = flag(8)
-        facts.rectified = flag(9)
-        facts.extended = flag(10)
-        facts.urged = flag(11)
-        facts.centreAnswered = flag(12)
+        for (bit, factBit) in PostgresSchema.factBits.enumerated() {
+            facts[keyPath: factBit.fact] = mask & (1 << Int32(bit)) != 0
+        }
         facts.rating = rating.flatMap(Rating.init(rawValue:))
         return facts
     }
