@@ -10,54 +10,31 @@ import HotlineStore
 /// parts of the one statement never touch the same row.
 struct DeadlinePlan {
     /// A deadline's due-soon point and due time as stored (milliseconds), which key its checks.
-    struct Definition: Codable, Hashable {
+    struct Definition: Hashable {
         var warnAt: Int64
         var dueAt: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case warnAt = "warn_at"
-            case dueAt = "due_at"
-        }
     }
 
-    private struct DefinitionRow: Codable {
+    private struct DefinitionRow {
         var kind: String
         var startAt: Int64
         var warnAt: Int64
         var dueAt: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case kind
-            case startAt = "start_at"
-            case warnAt = "warn_at"
-            case dueAt = "due_at"
-        }
     }
 
-    private struct CheckRow: Codable, Hashable {
+    private struct CheckRow: Hashable {
         var fireAt: Int64
         var kind: String
         var stage: String
         var dueAt: Int64
 
-        enum CodingKeys: String, CodingKey {
-            case fireAt = "fire_at"
-            case kind, stage
-            case dueAt = "due_at"
-        }
-
         var key: CheckKey { CheckKey(fireAt: fireAt, kind: kind, stage: stage) }
     }
 
-    private struct CheckKey: Codable, Hashable {
+    private struct CheckKey: Hashable {
         var fireAt: Int64
         var kind: String
         var stage: String
-
-        enum CodingKeys: String, CodingKey {
-            case fireAt = "fire_at"
-            case kind, stage
-        }
     }
 
     private var written: [DefinitionRow] = []
@@ -111,14 +88,44 @@ struct DeadlinePlan {
     }
 
     /// The definitions to write, as a JSON array.
-    var deadlinesJSON: String { Self.json(written) }
-    /// The checks to write, as a JSON array.
-    var checksJSON: String { Self.json(checks) }
-    /// The keys of the checks to remove, as a JSON array.
-    var removedChecksJSON: String { Self.json(removedChecks) }
+    var deadlinesJSON: String {
+        var records = JSONRecords()
+        for row in written {
+            records.append {
+                $0.field("kind", row.kind)
+                $0.field("start_at", row.startAt)
+                $0.field("warn_at", row.warnAt)
+                $0.field("due_at", row.dueAt)
+            }
+        }
+        return records.json
+    }
 
-    private static func json<T: Encodable>(_ value: T) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("[]".utf8), as: UTF8.self)
+    /// The checks to write, as a JSON array.
+    var checksJSON: String {
+        var records = JSONRecords()
+        for check in checks {
+            records.append {
+                $0.field("fire_at", check.fireAt)
+                $0.field("kind", check.kind)
+                $0.field("stage", check.stage)
+                $0.field("due_at", check.dueAt)
+            }
+        }
+        return records.json
+    }
+
+    /// The keys of the checks to remove, as a JSON array.
+    var removedChecksJSON: String {
+        var records = JSONRecords()
+        for key in removedChecks {
+            records.append {
+                $0.field("fire_at", key.fireAt)
+                $0.field("kind", key.kind)
+                $0.field("stage", key.stage)
+            }
+        }
+        return records.json
     }
 
     /// The definitions of a JSON array of `{kind, warn_at, due_at}`, by kind.

@@ -18,18 +18,19 @@ enum EventRows {
 
     /// `events` as a JSON array in order (`n` keeps it).
     static func json(_ events: [TicketEvent]) -> String {
-        let rows = events.enumerated().map { index, event in
-            Row(
-                n: index,
-                at: event.at.millis,
-                kind: event.kind.rawValue,
-                actor: Int64(event.actorUid),
-                role: event.role.rawValue,
-                unit: event.unit,
-                note: event.note
-            )
+        var records = JSONRecords()
+        for (index, event) in events.enumerated() {
+            records.append {
+                $0.field("n", Int64(index))
+                $0.field("at", event.at.millis)
+                $0.field("kind", event.kind.rawValue)
+                $0.field("actor", Int64(event.actorUid))
+                $0.field("role", event.role.rawValue)
+                $0.field("unit", event.unit)
+                $0.field("note", event.note)
+            }
         }
-        return String(decoding: (try? JSONEncoder().encode(rows)) ?? Data("[]".utf8), as: UTF8.self)
+        return records.json
     }
 
     /// The events of a JSON array as ``json(_:)`` writes it and the `event` table gives it.
@@ -59,11 +60,6 @@ enum PassingRows {
         var unit: String?
     }
 
-    private struct Key: Codable {
-        var kind: String
-        var at: Int64
-    }
-
     /// The `overdue` events the passings of a JSON array stand for, in order.
     static func events(fromJSON json: String) throws -> [TicketEvent] {
         try JSONDecoder().decode([Row].self, from: Data(json.utf8)).map { row in
@@ -80,7 +76,13 @@ enum PassingRows {
 
     /// The keys (kind, instant) of the passings `events` stand for, as a JSON array.
     static func keysJSON(_ events: [TicketEvent]) -> String {
-        let keys = events.map { Key(kind: $0.note ?? "", at: $0.at.millis) }
-        return String(decoding: (try? JSONEncoder().encode(keys)) ?? Data("[]".utf8), as: UTF8.self)
+        var records = JSONRecords()
+        for event in events {
+            records.append {
+                $0.field("kind", event.note ?? "")
+                $0.field("at", event.at.millis)
+            }
+        }
+        return records.json
     }
 }
