@@ -59,4 +59,49 @@ struct PostgresServerTests {
         #expect(daemon.isRunning)
         #expect(daemon.stop() == 0)
     }
+
+    @Test(
+        "A server that asks for a password: the daemon reads it from database_password_file; a wrong one is refused by name and the daemon exits for systemd"
+    )
+    func passwordAuthentication() throws {
+        let server = try TestPostgresServer()
+        try TestPostgres.psql(server.url, "CREATE ROLE clerk LOGIN PASSWORD 'correct horse 电池'")
+        try TestPostgres.psql(server.url, "CREATE DATABASE hotline_pw OWNER clerk")
+        // Only the clerk needs a password (the test's own superuser stays on trust).
+        let hba = server.folder + "/data/pg_hba.conf"
+        let rules = try String(contentsOfFile: hba, encoding: .utf8)
+        try ("local all clerk scram-sha-256\n" + rules).write(toFile: hba, atomically: true, encoding: .utf8)
+        try TestPostgres.psql(server.url, "SELECT pg_reload_conf()")
+        let url = server.url.replacingOccurrences(of: "postgres@/postgres?", with: "clerk@/hotline_pw?")
+        #expect(url.contains("clerk@/hotline_pw?"), "\(url)")
+
+        let daemon = try TestDaemon()
+        let passwordFile = daemon.directory + "/db-password"
+        let config = TestDaemon.standardConfig.replacingOccurrences(
+            of: "[daemon]\n",
+            with: "[daemon]\ndatabase_password_file = \"\(passwordFile)\"\n"
+        )
+        try config.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+
+        try "wrong horse\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let refused = try ProcessResult.run(
+            BuildProducts.hotlined,
+            ["--config", daemon.configPath, "--socket", daemon.socket, "--database", url, "--manual-clock"]
+        )
+        #expect(refused.status == 69, "\(refused.stderr)")
+        #expect(refused.stderr.contains("password authentication failed"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("wrong horse"), "the password is never logged")
+
+        try "correct horse 电池\nanything after the first line is ignored\n".write(
+            toFile: passwordFile,
+            atomically: true,
+            encoding: .utf8
+        )
+        daemon.databaseLocation = url
+        try daemon.start()
+        let id = try submit(daemon, "pw-1")
+        #expect(try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).error == nil)
+        #expect(!daemon.log.contains("correct horse"), "the password is never logged")
+        #expect(daemon.stop() == 0)
+    }
 }
