@@ -178,7 +178,7 @@ struct DispatchHandler: InterfaceHandler {
         for event in transition.events {
             TicketLog.event(event, of: transition.ticket, actorUid: caller.uid, logger: logger)
         }
-        hub.publish(transition.notices)
+        hub.committed(transition.notices)
         sweeper.checkCalendarCoverage(of: transition.ticket, at: now)
         let warnAt = configuration.current.sla.warnAt
         if let earliest = transition.ticket.runningDeadlines(warnFraction: warnAt).compactMap(\.nextCheck).min() {

@@ -22,11 +22,23 @@ public final class NoticeHub: Sendable {
     private let watchers = Mutex<[UUID: Watcher]>([:])
     private let logger: Logger
     private let bufferSize: Int
+    /// Whether the notices come back from the database (``NoticeRelay``) rather than from
+    /// this daemon's own commits.
+    public let relayed: Bool
 
-    /// Creates a hub.
-    public init(logger: Logger, bufferSize: Int = NoticeHub.watcherBuffer) {
+    /// Creates a hub; `relayed` when the store keeps the notices for several daemons and a
+    /// ``NoticeRelay`` publishes them.
+    public init(logger: Logger, bufferSize: Int = NoticeHub.watcherBuffer, relayed: Bool = false) {
         self.logger = logger
         self.bufferSize = bufferSize
+        self.relayed = relayed
+    }
+
+    /// The notices of a change this daemon committed: sent at once, unless they come back
+    /// through the relay (with every other daemon's).
+    public func committed(_ notices: [Notice]) {
+        guard !relayed else { return }
+        publish(notices)
     }
 
     /// The number of connected watchers.

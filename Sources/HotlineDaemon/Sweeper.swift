@@ -47,7 +47,7 @@ public final class Sweeper: Sendable {
         while true {
             let config = configuration.current
             let result = try await store.sweepBatch(at: now, warnFraction: config.sla.warnAt, batchSize: Self.batchSize)
-            hub.publish(result.notices)
+            hub.committed(result.notices)
             followUp.hand(result)
             examined += result.examined
             if !result.more { return examined }

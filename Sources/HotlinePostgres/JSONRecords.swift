@@ -1,4 +1,4 @@
-/// A JSON array of flat records (numbers, strings and nulls), written straight into bytes for
+/// A JSON array of flat records (numbers, strings, arrays of strings and nulls), written straight into bytes for
 /// the statements that read their rows with `jsonb_to_recordset`. Every Submit and command
 /// writes three or four of these; a general encoder spent more on them than the rest of the
 /// statement's binding did.
@@ -28,6 +28,17 @@ struct JSONRecords {
                 return
             }
             JSONRecords.appendString(value, to: &bytes)
+        }
+
+        /// An array of strings.
+        mutating func field(_ name: StaticString, _ values: [String]) {
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONRecords.appendString(value, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
         }
 
         private mutating func key(_ name: StaticString) {

@@ -26,6 +26,7 @@ enum PostgresSchema {
         Migration(name: "v2-deadlines", statements: v2),
         Migration(name: "v3-search-and-knowledge", statements: v3),
         Migration(name: "v4-figure-rollups", statements: v4),
+        Migration(name: "v5-shared-notices-and-clock-lease", statements: v5),
     ]
 
     private static func list(_ values: [String]) -> String {

@@ -141,6 +141,13 @@ extension PostgresTicketStore {
                 if let notice = clock.notice(for: check, at: now) { result.notices.append(notice) }
                 if stage == .due { result.passed.append(check) }
             }
+            // The clock's own notices, for every daemon's watchers (a closed rating window's
+            // are written with its change, below).
+            if !result.notices.isEmpty {
+                var binds = PostgresBindings()
+                binds.append(NoticeRows.json(result.notices))
+                _ = try await Self.rows(NoticeRows.insertSQL(records: "$1"), binds, on: connection, logger: self.logger)
+            }
             for check in closing {
                 guard
                     let transition = try await Self.closeRatingWindow(
@@ -186,6 +193,7 @@ extension PostgresTicketStore {
             outcome.ticket,
             locked: locked,
             events: outcome.events,
+            notices: outcome.notices,
             cited: [],
             warnFraction: warnFraction,
             connection,

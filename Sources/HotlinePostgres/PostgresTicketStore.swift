@@ -169,7 +169,6 @@ public final class PostgresTicketStore: TicketStore {
             warnFraction: lifecycle.configuration.sla.warnAt
         )
         var binds = unnumbered.ticket.postgresBindings
-        let base = Ticket.postgresColumns.count
         binds.append(dayKey)  // replaces the id
         binds.append(EventRows.json(unnumbered.events))
         binds.append(unnumbered.ticket.coUnits)
@@ -180,6 +179,7 @@ public final class PostgresTicketStore: TicketStore {
         binds.append(unnumbered.ticket.category)
         binds.append(Instant(now.addingTimeInterval(-Self.duplicateWindow)))
         binds.append(Array(Set(submission.knowledge)))
+        binds.append(NoticeRows.json(unnumbered.notices))
         let cited = submission.knowledge
         let statement = SubmitStatement(binds: binds)
         // One statement is its own transaction: a Submit citing nothing is one round trip.
@@ -229,7 +229,8 @@ public final class PostgresTicketStore: TicketStore {
     /// The statement of a Submit: a new number is drawn only when the key is new (a repeated
     /// Submit, a client's retry, leaves no gap; only two racing the same new key may). Its
     /// binds are the ticket's columns with the day in place of the id, then (from `base` + 1) events, co-units, deadlines, checks, tokens, and the
-    /// phone, category and window start of the duplicate search, and the cited entries.
+    /// phone, category and window start of the duplicate search, the cited entries, and the
+    /// notices (for every daemon's watchers, schema v5).
     static func submitSQL(base: Int) -> String {
         func p(_ n: Int) -> String { "$\(base + n)" }
         var values = Ticket.postgresColumns.enumerated().map { index, name in
@@ -262,6 +263,8 @@ public final class PostgresTicketStore: TicketStore {
                 INSERT INTO ticket_text (seq, tokens) SELECT t.seq, string_to_array(\(p(6))::text, ' ') FROM t
             ), u AS (
                 UPDATE knowledge_entry SET uses = uses + 1 WHERE id = ANY(\(p(10))::text[]) AND EXISTS (SELECT 1 FROM t)
+            ), n AS (
+                \(NoticeRows.insertSQL(records: p(11), ticket: "t.id", from: "t, "))
             )
             SELECT t.id, ARRAY(
                 SELECT o.id FROM ticket o
@@ -309,6 +312,7 @@ public final class PostgresTicketStore: TicketStore {
                 transition.ticket,
                 locked: locked,
                 events: transition.events,
+                notices: transition.notices,
                 cited: cited,
                 warnFraction: lifecycle.configuration.sla.warnAt,
                 connection,
@@ -358,12 +362,13 @@ public final class PostgresTicketStore: TicketStore {
 
     /// Writes `ticket` over the locked row in one statement: the row, its unfolded passings
     /// folded (their `overdue` events first, then `events`), co-units, deadline definitions
-    /// and checks as they must now be, the search tokens when the text changed, and a use of
-    /// each cited entry.
+    /// and checks as they must now be, the search tokens when the text changed, a use of each
+    /// cited entry, and the change's notices.
     static func write(
         _ ticket: Ticket,
         locked: LockedTicket,
         events: [TicketEvent],
+        notices: [Notice],
         cited: [String],
         warnFraction: Double,
         _ connection: PostgresConnection,
@@ -376,7 +381,6 @@ public final class PostgresTicketStore: TicketStore {
             warnFraction: warnFraction
         )
         var binds = ticket.postgresBindings
-        let base = Ticket.postgresColumns.count
         binds.append(PassingRows.keysJSON(locked.passings))
         binds.append(EventRows.json(locked.passings + events))
         binds.append(ticket.coUnits != previous.coUnits)
@@ -390,15 +394,16 @@ public final class PostgresTicketStore: TicketStore {
         )
         binds.append(Array(Set(cited)))
         binds.append(plan.keptKinds)
+        binds.append(NoticeRows.json(notices))
         _ = try await Self.rows(ChangeStatement(binds: binds), on: connection, logger: logger)
     }
 
-    /// The statement of ``write(_:locked:events:cited:warnFraction:_:logger:)``: its binds are
+    /// The statement of ``write(_:locked:events:notices:cited:warnFraction:_:logger:)``: its binds are
     /// the ticket's columns, then (from `base` + 1) the passings folded, the events, whether
     /// the co-units changed and what they are, the deadline kinds removed, the definitions
     /// written, the checks removed and written, the new tokens (NULL when the text did not
-    /// change), the cited entries, and the deadline kinds kept (whose checks learn the lead
-    /// unit and co-units anew).
+    /// change), the cited entries, the deadline kinds kept (whose checks learn the lead unit
+    /// and co-units anew), and the notices.
     static func changeSQL(base: Int) -> String {
         func p(_ n: Int) -> String { "$\(base + n)" }
         let assignments = Ticket.postgresColumns.enumerated().dropFirst().map { index, name in
@@ -445,6 +450,8 @@ public final class PostgresTicketStore: TicketStore {
                 UPDATE deadline_check SET unit = $13, co_units = $14::jsonb
                 WHERE ticket_id = $1 AND kind = ANY(\(p(11))::text[])
                   AND (unit IS DISTINCT FROM $13 OR co_units <> $14::jsonb)
+            ), n AS (
+                \(NoticeRows.insertSQL(records: p(12)))
             )
             SELECT count(*) FROM u
             """

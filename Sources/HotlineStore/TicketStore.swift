@@ -128,4 +128,15 @@ public protocol TicketStore: Sendable {
     /// Finishes the store's work on shutdown and returns figures for the journal's stop
     /// entry (field name → value).
     func finish() -> [(name: String, value: String)]
+
+    // MARK: Several daemons
+
+    /// Where the notices of a database shared by several daemons are read back, nil for a
+    /// store that one daemon alone writes (its changes' notices go straight to its watchers).
+    var noticeFeed: (any NoticeFeed)? { get }
+}
+
+extension TicketStore {
+    /// None: one daemon writes this store.
+    public var noticeFeed: (any NoticeFeed)? { nil }
 }

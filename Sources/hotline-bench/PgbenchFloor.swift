@@ -2,7 +2,8 @@ import Foundation
 
 /// The floor of the PostgreSQL backend: `pgbench` writing, per transaction, the rows one
 /// benchmark Submit writes (the ticket of a 500-byte letter routed to its unit, its two
-/// events, two deadline definitions, four checks and its search tokens), as one prepared
+/// events, two deadline definitions, four checks, its search tokens and its `dispatched`
+/// notice for every daemon's watchers), as one prepared
 /// statement over the same Unix socket, with no daemon in between (the schema's trigger
 /// writes the ticket's figure change, as for the daemon's Submit). hotlined's Submit can
 /// only be slower: it also decodes the call, routes it, works out the deadlines, and encodes
@@ -45,6 +46,9 @@ struct PgbenchFloor {
                 AS k(fire, kind, stage, due)
         ), x AS (
             INSERT INTO ticket_text (seq, tokens) SELECT t.seq, ARRAY['停停'] FROM t
+        ), n AS (
+            INSERT INTO notice (at, kind, ticket_id, unit, co_units, deadline)
+            SELECT now(), 'dispatched', t.id, 'water', '{}', NULL FROM t
         )
         SELECT t.id FROM t;
 

@@ -150,7 +150,19 @@ struct Hotlined: AsyncParsableCommand {
 
         let clock: DaemonClock = manualClock ? .manual() : .system()
         let box = ConfigurationBox(configuration)
-        let hub = NoticeHub(logger: logger)
+        let hub = NoticeHub(logger: logger, relayed: store.noticeFeed != nil)
+        // Before the socket takes calls: a watcher must not miss a notice written after it
+        // connected.
+        var relay: NoticeRelay?
+        do {
+            if let feed = store.noticeFeed { relay = try await NoticeRelay(feed: feed, hub: hub, logger: logger) }
+        } catch {
+            logger.critical(
+                "cannot read the database's notices: \(error)",
+                metadata: [MessageID.metadataKey: "\(MessageID.storageError.rawValue)"]
+            )
+            throw ExitCode(69)
+        }
         let followUp = SweepFollowUp(store: store, logger: logger)
         let indexer = SearchIndexer(store: store, logger: logger)
         let compactor = FigureCompactor(store: store, logger: logger)
@@ -203,7 +215,8 @@ struct Hotlined: AsyncParsableCommand {
                     .init(service: followUp), .init(service: indexer, successTerminationBehavior: .ignore),
                     .init(service: slaClock), .init(service: health), .init(service: compactor),
                     .init(service: reload),
-                    .init(service: listener),
+                ] + (relay.map { [.init(service: $0)] } ?? []) + [
+                    .init(service: listener)
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -26,7 +26,7 @@ final class StoreUnderTest: @unchecked Sendable {
     let store: any TicketStore
     let lifecycle: Lifecycle
     private let folder: URL?
-    private let postgresURL: String?
+    let postgresURL: String?
     private let pool: Task<Void, Never>?
 
     private init(backend: Backend, store: any TicketStore, folder: URL?, postgresURL: String?, pool: Task<Void, Never>?)

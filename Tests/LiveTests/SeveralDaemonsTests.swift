@@ -1,0 +1,81 @@
+import Foundation
+import HotlineTesting
+import Testing
+import Varlink
+
+/// Two daemons on one PostgreSQL database (contract §11): writes through either are read
+/// through the other at once, and every Watch stream of each carries each notice once.
+@Suite(
+    "Several daemons on one PostgreSQL database",
+    .enabled(if: isRoot && TestBackend.current == .postgresql, "the PostgreSQL pass of the live tests, as root")
+)
+struct SeveralDaemonsTests {
+    /// Daemon A on its own fresh database and daemon B on the same one, both started.
+    static func pair() throws -> (TestDaemon, TestDaemon) {
+        let a = try TestDaemon()
+        let b = try TestDaemon()
+        b.databaseLocation = a.database
+        try a.start()
+        try b.start()
+        return (a, b)
+    }
+
+    @Test("A ticket submitted through one daemon is read, listed, searched and changed through the other at once")
+    func writesFromAnywhere() throws {
+        let (a, b) = try Self.pair()
+        for daemon in [a, b] { try setTime(daemon, "2026-09-30T10:00:00+08:00") }
+        let id = try submit(a, "both-1", content: "小区停水三天了，水压也低")
+        let got = try b.call("org.hotline.Dispatch.Get", ["id": .string(id)])
+        #expect(got.error == nil && got.parameters["ticket"]?["unit"] == "water", "\(got)")
+        let listed = try b.call("org.hotline.Dispatch.List", ["unit": "water"])
+        #expect(listed.parameters["tickets"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [id])
+        let found = try b.call("org.hotline.Dispatch.Search", ["text": "水压"])
+        #expect(found.parameters["tickets"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [id], "\(found)")
+        // Claimed through B, seen claimed through A.
+        try must(b, "Claim", ["id": .string(id)], as: .water)
+        #expect(try must(a, "Get", ["id": .string(id)])["status"] == "claimed")
+        // The same key through B is the same ticket.
+        let again = try b.call(
+            "org.hotline.Dispatch.Submit",
+            [
+                "channel": "hotline", "submissionId": "both-1", "content": "小区停水三天了，水压也低",
+                "citizen": ["name": "张三丰", "phone": "13812345678"],
+            ]
+        )
+        #expect(again.parameters["created"] == false && again.parameters["ticket"]?["id"]?.stringValue == id)
+    }
+
+    @Test(
+        "Each Watch stream of each daemon carries each notice once, whichever daemon made it: dispatches through both, a sweep on one"
+    )
+    func noticesEverywhereOnce() throws {
+        let (a, b) = try Self.pair()
+        for daemon in [a, b] { try setTime(daemon, "2026-09-30T10:00:00+08:00") }
+        let watchA = try NoticeWatcher(a, as: nil)
+        let watchB = try NoticeWatcher(b, as: nil)
+        let water = try NoticeWatcher(b, as: .water)
+        var ids: [String] = []
+        for n in 0..<6 { ids.append(try submit(n % 2 == 0 ? a : b, "n-\(n)")) }
+        // Claim deadlines (2 working hours) become due soon at 11:36 and pass after 12:00:
+        // the sweeps run on A only.
+        try setTime(a, "2026-09-30T11:36:00+08:00")
+        try setTime(a, "2026-09-30T12:00:01+08:00")
+        let wanted = ids.count * 3  // dispatched, due soon, overdue
+        for watcher in [watchA, watchB, water] {
+            let seen = watcher.wait(for: wanted, timeout: 10)
+            for id in ids {
+                #expect(notices(seen, "dispatched", id).count == 1, "\(id): \(seen)")
+                #expect(notices(seen, "due_soon", id, deadline: "claim").count == 1, "\(id)")
+                #expect(notices(seen, "overdue", id, deadline: "claim").count == 1, "\(id)")
+            }
+        }
+        // Nothing more arrives later (a second read of the feed, the poll, sends nothing twice).
+        usleep(1_500_000)
+        for watcher in [watchA, watchB, water] { #expect(watcher.notices.count == wanted) }
+        // A sweep of B at the same time finds nothing left to send.
+        try setTime(b, "2026-09-30T12:00:01+08:00")
+        usleep(500_000)
+        #expect(watchB.notices.count == wanted)
+        #expect(try a.query("SELECT count(*) FROM notice") == "\(wanted)")
+    }
+}
