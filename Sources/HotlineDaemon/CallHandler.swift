@@ -30,6 +30,7 @@ public struct CallHandler: Sendable {
         logger: Logger,
         hub: NoticeHub,
         sweeper: Sweeper,
+        leadership: ClockLeadership,
         wakeClock: @escaping @Sendable (Date) -> Void,
         startedAt: Date = Date()
     ) {
@@ -41,6 +42,7 @@ public struct CallHandler: Sendable {
             startedAt: startedAt,
             hub: hub,
             sweeper: sweeper,
+            leadership: leadership,
             wakeClock: wakeClock
         )
         var served: [any InterfaceHandler] = [

@@ -20,6 +20,7 @@ struct DispatchHandler: InterfaceHandler {
     let startedAt: Date
     let hub: NoticeHub
     let sweeper: Sweeper
+    let leadership: ClockLeadership
     let wakeClock: @Sendable (Date) -> Void
 
     func answer(_ call: VarlinkCall, from caller: Caller) async throws -> [String: JSONValue] {
@@ -136,6 +137,8 @@ struct DispatchHandler: InterfaceHandler {
                 "uptimeSeconds": .int(Int64(Date().timeIntervalSince(startedAt))),
                 "open": .int(Int64(counts.open)), "pending": .int(Int64(counts.pending)),
                 "overdue": .int(Int64(counts.overdue)), "callbacksDue": .int(Int64(counts.callbacksDue)),
+                "node": .string(leadership.holder.node), "backend": .string(store.backend.rawValue),
+                "clock": .string(leadership.role.rawValue),
             ]
 
         default:

@@ -9,23 +9,30 @@ import Synchronization
 /// index, never by scanning tickets), sweeps, and sends the notices. A change that sets a
 /// deadline earlier than the one it sleeps for wakes it (``kick(forDeadlineAt:)``); other
 /// changes leave it asleep, so a busy hour of submissions costs the clock nothing. With the
-/// manual clock it never sleeps on wall time: `SetTime` sweeps instead.
+/// manual clock it never sleeps on wall time: `SetTime` sweeps instead. On a database that
+/// several daemons share, only the lease's holder sweeps (``ClockLeadership``); the others
+/// look again every second.
 public final class SLAClockService: Service, Sendable {
     /// The longest sleep: a re-check of the index, in case the system clock was changed.
     public static let maximumSleep: Duration = .seconds(60)
+    /// The longest sleep on a database shared with other daemons, whose new deadlines cannot
+    /// wake this one: a deadline set through another daemon is met within a second.
+    public static let maximumSharedSleep: Duration = .seconds(1)
 
     private let sweeper: Sweeper
     private let clock: DaemonClock
+    private let leadership: ClockLeadership
     private let logger: Logger
     private let wakeup = Wakeup()
     /// Until when the clock sleeps; nil while it is awake (sweeping or reading the index),
     /// when any new deadline must make it look again.
     private let sleepingUntil = Mutex<Date?>(nil)
 
-    /// Creates the service.
-    public init(sweeper: Sweeper, clock: DaemonClock, logger: Logger) {
+    /// Creates the service; it sweeps while `leadership` says this daemon leads.
+    public init(sweeper: Sweeper, clock: DaemonClock, leadership: ClockLeadership, logger: Logger) {
         self.sweeper = sweeper
         self.clock = clock
+        self.leadership = leadership
         self.logger = logger
     }
 
@@ -42,16 +49,21 @@ public final class SLAClockService: Service, Sendable {
             try await gracefulShutdown()
             return
         }
+        let longest = leadership.isShared ? Self.maximumSharedSleep : Self.maximumSleep
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                guard self.leadership.role == .leader else {
+                    await self.wakeup.wait(timeout: Self.maximumSharedSleep)
+                    continue
+                }
                 let wait: Duration
                 do {
                     _ = try await self.sweeper.sweep(at: self.clock.now())
                     if let next = try await self.sweeper.store.nextDeadlineCheck() {
                         let seconds = max(0, next.timeIntervalSince(self.clock.now()))
-                        wait = min(.milliseconds(Int64(seconds * 1000) + 1), Self.maximumSleep)
+                        wait = min(.milliseconds(Int64(seconds * 1000) + 1), longest)
                     } else {
-                        wait = Self.maximumSleep
+                        wait = longest
                     }
                 } catch {
                     self.logger.error("SLA sweep failed; retrying in 5 s", metadata: ["error": "\(error)"])

@@ -21,6 +21,9 @@ public final class PostgresTicketStore: TicketStore {
     /// How far back `possibleDuplicates` looks (contract §3: the last 30 days).
     public static let duplicateWindow: TimeInterval = 30 * 86400
 
+    /// This is the PostgreSQL backend.
+    public var backend: StorageBackend { .postgresql }
+
     /// The database and its pool.
     public let database: HotlineDatabase
     let logger: Logger

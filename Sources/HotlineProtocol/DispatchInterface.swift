@@ -395,14 +395,19 @@ public enum DispatchInterface {
         # carries only its own tickets.
         method Watch() -> (notice: Notice)
 
-        # The daemon's health: open tickets, the pending queue, overdue and owed call-backs.
+        # The daemon's health: open tickets, the pending queue, overdue and owed call-backs; the
+        # daemon's node name, its storage backend (sqlite, postgresql) and whether it runs the
+        # SLA clock (leader) or another daemon on the same database does (standby).
         method Status() -> (
           version: string,
           uptimeSeconds: int,
           open: int,
           pending: int,
           overdue: int,
-          callbacksDue: int
+          callbacksDue: int,
+          node: string,
+          backend: (sqlite, postgresql),
+          clock: (leader, standby)
         )
 
         # No ticket with this id (or not one the calling unit may see). Check the id.

@@ -13,6 +13,9 @@ public final class SQLiteTicketStore: TicketStore {
     /// How far back `possibleDuplicates` looks (contract §3: the last 30 days).
     public static let duplicateWindow: TimeInterval = 30 * 86400
 
+    /// This is the SQLite backend.
+    public var backend: StorageBackend { .sqlite }
+
     private let pool: DatabasePool
     /// Submit and the ticket commands go through group commit.
     let committer: GroupCommitter

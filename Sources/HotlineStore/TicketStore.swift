@@ -131,12 +131,22 @@ public protocol TicketStore: Sendable {
 
     // MARK: Several daemons
 
+    /// Which backend this is (`Status`).
+    var backend: StorageBackend { get }
+
     /// Where the notices of a database shared by several daemons are read back, nil for a
     /// store that one daemon alone writes (its changes' notices go straight to its watchers).
     var noticeFeed: (any NoticeFeed)? { get }
+
+    /// The SLA clock's lease of a database shared by several daemons, nil for a store that
+    /// one daemon alone writes (it always runs the clock).
+    var clockLease: (any ClockLease)? { get }
 }
 
 extension TicketStore {
     /// None: one daemon writes this store.
     public var noticeFeed: (any NoticeFeed)? { nil }
+
+    /// None: one daemon writes this store.
+    public var clockLease: (any ClockLease)? { nil }
 }

@@ -183,7 +183,9 @@ struct Search: ParsableCommand {
 
 /// `hotlinectl status`: the daemon's health.
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the daemon's version, uptime and ticket counts.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the daemon's version, uptime, node, backend, clock role and ticket counts."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -193,6 +195,11 @@ struct Status: ParsableCommand {
         let style = global.text.style
         let uptime = TimeText.span(Double(reply["uptimeSeconds"]?.intValue ?? 0))
         print("hotlined \(reply["version"]?.plainText ?? "?"), up \(uptime)")
+        if let node = reply["node"]?.stringValue, let backend = reply["backend"]?.stringValue,
+            let clock = reply["clock"]?.stringValue
+        {
+            print("node \(node), \(backend), SLA clock: \(clock)")
+        }
         let overdue = reply["overdue"]?.intValue ?? 0
         let callbacks = reply["callbacksDue"]?.intValue ?? 0
         let callbacksDue = "\(callbacks) callback\(callbacks == 1 ? "" : "s") due"

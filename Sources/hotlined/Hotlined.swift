@@ -167,7 +167,9 @@ struct Hotlined: AsyncParsableCommand {
         let indexer = SearchIndexer(store: store, logger: logger)
         let compactor = FigureCompactor(store: store, logger: logger)
         let sweeper = Sweeper(store: store, configuration: box, hub: hub, followUp: followUp, logger: logger)
-        let slaClock = SLAClockService(sweeper: sweeper, clock: clock, logger: logger)
+        let leadership = ClockLeadership(store: store, node: configuration.daemon.nodeName, logger: logger)
+        await leadership.claimAtStart()
+        let slaClock = SLAClockService(sweeper: sweeper, clock: clock, leadership: leadership, logger: logger)
         let handler = CallHandler(
             store: store,
             configuration: box,
@@ -175,6 +177,7 @@ struct Hotlined: AsyncParsableCommand {
             logger: logger,
             hub: hub,
             sweeper: sweeper,
+            leadership: leadership,
             wakeClock: { slaClock.kick(forDeadlineAt: $0) }
         )
         let endpoint: VarlinkListener.Endpoint =
@@ -183,7 +186,7 @@ struct Hotlined: AsyncParsableCommand {
         let started = configuration
         let manualClock = manualClock
         let notifier = SystemdNotifier()
-        let health = HealthService(store: store, notifier: notifier, logger: logger)
+        let health = HealthService(store: store, leadership: leadership, notifier: notifier, logger: logger)
         let reload = ReloadService(path: config, overrides: overrides, box: box, notifier: notifier, logger: logger) {
             _ = try? await health.report()
         }
@@ -213,7 +216,8 @@ struct Hotlined: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(service: followUp), .init(service: indexer, successTerminationBehavior: .ignore),
-                    .init(service: slaClock), .init(service: health), .init(service: compactor),
+                    .init(service: leadership), .init(service: slaClock), .init(service: health),
+                    .init(service: compactor),
                     .init(service: reload),
                 ] + (relay.map { [.init(service: $0)] } ?? []) + [
                     .init(service: listener)

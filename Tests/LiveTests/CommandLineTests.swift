@@ -238,6 +238,10 @@ struct CommandLineTests {
             "\(status.stdout)"
         )
         #expect(!status.stdout.split(separator: "\n").contains { $0.hasSuffix(" ") })
+        // One daemon alone on its database always runs the clock; the node is the host's name.
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        let backend = TestBackend.current.rawValue
+        #expect(status.stdout.contains("node \(host), \(backend), SLA clock: leader"), "\(status.stdout)")
         let info = try ctl(daemon, nil, ["info"])
         #expect(info.stdout.contains("interfaces: org.varlink.service, org.hotline.Dispatch"))
         let gone = try ProcessResult.run(

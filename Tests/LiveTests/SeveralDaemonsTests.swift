@@ -79,3 +79,74 @@ struct SeveralDaemonsTests {
         #expect(try a.query("SELECT count(*) FROM notice") == "\(wanted)")
     }
 }
+
+/// One SLA clock among several daemons: the lease.
+@Suite(
+    "Several daemons on one PostgreSQL database: one SLA clock",
+    .serialized,
+    .enabled(if: isRoot && TestBackend.current == .postgresql, "the PostgreSQL pass of the live tests, as root")
+)
+struct ClockLeaseTests {
+    /// A daemon named `node` on `database` (its own fresh one when nil), on the system clock.
+    static func daemon(_ node: String, on database: String? = nil) throws -> TestDaemon {
+        let daemon = try TestDaemon(
+            config: TestDaemon.standardConfig.replacingOccurrences(
+                of: "[daemon]\n",
+                with: "[daemon]\nnode_name = \"\(node)\"\n"
+            )
+        )
+        if let database { daemon.databaseLocation = database }
+        try daemon.start(extraArguments: [])
+        return daemon
+    }
+
+    /// What `Status` says of the daemon: its node, backend and clock.
+    static func status(_ daemon: TestDaemon) throws -> (node: String?, backend: String?, clock: String?) {
+        let reply = try daemon.call("org.hotline.Dispatch.Status")
+        return (
+            reply.parameters["node"]?.stringValue, reply.parameters["backend"]?.stringValue,
+            reply.parameters["clock"]?.stringValue
+        )
+    }
+
+    /// Seconds until `daemon`'s Status says it leads (nil when it does not within `limit`).
+    static func secondsUntilLeader(_ daemon: TestDaemon, limit: Double = 20) throws -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < limit {
+            if try status(daemon).clock == "leader" { return Date().timeIntervalSince(start) }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    @Test(
+        "One daemon leads, the other stands by; the leader killed, the other leads within 15 s; the leader stopped, at once"
+    )
+    func takeover() throws {
+        let a = try Self.daemon("node-a")
+        let b = try Self.daemon("node-b", on: a.database)
+        #expect(try Self.status(a) == ("node-a", "postgresql", "leader"))
+        #expect(try Self.status(b) == ("node-b", "postgresql", "standby"))
+        usleep(4_000_000)  // a renewal later, still so
+        #expect(try Self.status(a).clock == "leader" && Self.status(b).clock == "standby")
+        #expect(try a.query("SELECT node FROM lease") == "node-a")
+
+        _ = a.stop(signal: SIGKILL)
+        let takeover = try Self.secondsUntilLeader(b)
+        #expect(takeover.map { $0 < 15 } == true, "took over after \(takeover.map { "\($0) s" } ?? "never")")
+        #expect(b.log.contains("took the SLA clock's lease"))
+
+        let c = try Self.daemon("node-c", on: a.database)
+        #expect(try Self.status(c).clock == "standby")
+        #expect(b.stop() == 0)
+        let handover = try Self.secondsUntilLeader(c, limit: 10)
+        #expect(handover.map { $0 < ClockLeadershipTiming.renewSeconds + 1 } == true, "\(String(describing: handover))")
+        #expect(try a.query("SELECT node FROM lease") == "node-c")
+    }
+}
+
+/// The lease's timing as the daemon has it (`ClockLeadership`).
+enum ClockLeadershipTiming {
+    /// How often a standby tries to take the lease.
+    static let renewSeconds = 3.3
+}
