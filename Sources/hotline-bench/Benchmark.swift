@@ -192,10 +192,58 @@ struct Benchmark: ParsableCommand {
                 )
             )
         }
+        answered += try pairRuns(hotline: hotline, tag: tag)
         say("\nhotlined RSS after the runs: \(hotline.memory("VmRSS")) (peak VmHWM \(hotline.memory("VmHWM")))")
         say(
             "Submits answered within the timed windows: \(answered); open tickets the daemon reports: \(try hotline.ticketCount())"
         )
+    }
+
+    /// Submit through two daemons on the one database against one, at the largest connection
+    /// count below 256 (the clients dealt out between the two), runs interleaved. Both daemons
+    /// share this machine's cores with the server. Returns the Submits answered.
+    func pairRuns(hotline: Daemon, tag: String) throws -> Int {
+        let count = connections.filter { $0 < 256 }.max() ?? 64
+        let folder = directory + "/second"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let second = try Daemon.hotlined(hotlined, directory: folder, database: postgres)
+        defer { second.stop() }
+        say("\ntwo daemons on the one database against one, \(count) connections:\n")
+        say("| daemons | Submit/s | p50 ms | p99 ms | CPU µs/req (all daemons) | each run |")
+        say("|---:|---:|---:|---:|---:|---|")
+        var answered = 0
+        var results: [[LoadResult]] = [[], []]
+        for run in 0..<runs {
+            for (index, sockets) in [[hotline.socket], [hotline.socket, second.socket]].enumerated() {
+                let cpu = hotline.cpuSeconds() + second.cpuSeconds()
+                var result = try LoadRun(
+                    target: HotlineTarget(sockets: sockets, run: "\(tag)-pair-\(index)-\(run)"),
+                    connections: count,
+                    duration: duration
+                ).run()
+                result.serverCPU = hotline.cpuSeconds() + second.cpuSeconds() - cpu
+                if result.failures > 0 {
+                    throw LoadError(description: "\(result.target): \(result.firstFailure ?? "failures")")
+                }
+                answered += result.completed
+                results[index].append(result)
+            }
+        }
+        for (index, runs) in results.enumerated() {
+            let median = runs.sorted { $0.throughput < $1.throughput }[runs.count / 2]
+            say(
+                String(
+                    format: "| %d | %.0f | %.2f | %.2f | %.0f | %@ |",
+                    index + 1,
+                    median.throughput,
+                    median.percentile(50),
+                    median.percentile(99),
+                    median.serverCPUPerRequest ?? .nan,
+                    runs.map { String(format: "%.0f", $0.throughput) }.joined(separator: ", ")
+                )
+            )
+        }
+        return answered
     }
 
     /// The open-loop case: `rate` submits a second offered whatever the answers take. Returns

@@ -25,15 +25,21 @@ struct NoticeFeedTests {
         let start = try await feed.noticeCursor()
         let first = try await s.submit("first").ticket.id
 
-        // Another writer's transaction takes its id and writes a notice, then stays open.
+        // Another writer's transaction takes its id and writes a notice, then stays open until
+        // the test ends it (psql runs each statement as its line arrives).
         let open = Process()
         open.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        open.arguments = [
-            url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
-            "BEGIN; INSERT INTO notice (at, kind, ticket_id, unit) VALUES (now(), 'urged', 'held-1', 'water'); SELECT pg_sleep(2); COMMIT;",
-        ]
+        open.arguments = [url, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+        let input = Pipe()
+        open.standardInput = input
         open.standardOutput = FileHandle.nullDevice
         try open.run()
+        input.fileHandleForWriting.write(
+            Data(
+                "BEGIN;\nINSERT INTO notice (at, kind, ticket_id, unit) VALUES (now(), 'urged', 'held-1', 'water');\n"
+                    .utf8
+            )
+        )
         var waited = 0
         while try TestPostgres.psql(
             url,
@@ -48,6 +54,8 @@ struct NoticeFeedTests {
         let during = try await feed.notices(after: start, limit: 100)
         #expect(during.notices.map(\.ticketID) == [first], "only what is older than the open transaction")
         #expect(during.held, "the later commit waits behind the open transaction")
+        input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+        try input.fileHandleForWriting.close()
         open.waitUntilExit()
         #expect(open.terminationStatus == 0)
 

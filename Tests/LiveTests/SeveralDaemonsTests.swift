@@ -1,5 +1,6 @@
 import Foundation
 import HotlineTesting
+import Synchronization
 import Testing
 import Varlink
 
@@ -149,4 +150,122 @@ struct ClockLeaseTests {
 enum ClockLeadershipTiming {
     /// How often a standby tries to take the lease.
     static let renewSeconds = 3.3
+}
+
+/// The leader killed while clients submit through both daemons (issue-sized for CI; the long
+/// version is `scripts/stress takeover`).
+@Suite(
+    "Several daemons on one PostgreSQL database: the leader killed under load",
+    .enabled(if: isRoot && TestBackend.current == .postgresql, "the PostgreSQL pass of the live tests, as root")
+)
+struct TakeoverUnderLoadTests {
+    /// What the clients of one daemon were told.
+    final class Acknowledged: Sendable {
+        /// Ticket id → its resolve deadline.
+        let tickets = Mutex<[String: Date]>([:])
+        /// Error replies (a refused connection after the kill is not one: that call was never
+        /// acknowledged).
+        let errors = Mutex<[String]>([])
+    }
+
+    /// Four clients submitting through `daemon` until `end` or until it is gone, each ticket
+    /// with a deadline 3 to 15 s ahead.
+    static func clients(
+        _ daemon: TestDaemon,
+        name: String,
+        until end: Date,
+        into acknowledged: Acknowledged
+    )
+        -> DispatchGroup
+    {
+        let group = DispatchGroup()
+        let socket = daemon.socket
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        for client in 0..<4 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                guard let connection = try? VarlinkConnection(path: socket) else { return }
+                var n = 0
+                while Date() < end {
+                    n += 1
+                    let now = Date()
+                    let due = now.addingTimeInterval(Double.random(in: 3...15))
+                    guard
+                        let reply = try? connection.call(
+                            "org.hotline.Dispatch.Submit",
+                            [
+                                "channel": "mailbox", "submissionId": .string("\(name)-\(client)-\(n)"),
+                                "content": .string("小区停水，第\(n)封"),
+                                "receivedAt": .string(RFC3339.format(now, in: zone)),
+                                "deadline": .string(RFC3339.format(due, in: zone)),
+                            ]
+                        )
+                    else { return }
+                    guard reply.error == nil, let id = reply.parameters["ticket"]?["id"]?.stringValue else {
+                        acknowledged.errors.withLock { $0.append("\(reply)") }
+                        return
+                    }
+                    acknowledged.tickets.withLock { $0[id] = due }
+                    usleep(100_000)
+                }
+            }.start()
+        }
+        return group
+    }
+
+    @Test(
+        "kill -9 of the leader while 8 clients submit through both: the other leads within 15 s, every acknowledged ticket is there, each overdue notice arrives once, the survivor's clients see no error"
+    )
+    func killLeaderUnderLoad() throws {
+        let a = try ClockLeaseTests.daemon("node-a")
+        let b = try ClockLeaseTests.daemon("node-b", on: a.database)
+        #expect(try ClockLeaseTests.status(a).clock == "leader")
+        let watchB = try NoticeWatcher(b, as: nil)
+        let watchA = try NoticeWatcher(a, as: nil)
+        let throughA = Acknowledged()
+        let throughB = Acknowledged()
+        let end = Date().addingTimeInterval(14)
+        let clientsA = Self.clients(a, name: "a", until: end, into: throughA)
+        let clientsB = Self.clients(b, name: "b", until: end, into: throughB)
+
+        usleep(4_000_000)
+        _ = a.stop(signal: SIGKILL)
+        let killed = Date()
+        let takeover = try ClockLeaseTests.secondsUntilLeader(b)
+        #expect(takeover.map { $0 < 15 } == true, "took over after \(takeover.map { "\($0) s" } ?? "never")")
+        clientsA.wait()
+        clientsB.wait()
+        #expect(throughB.errors.withLock { $0 } == [], "a client of the survivor saw an error")
+        #expect(throughA.errors.withLock { $0 } == [])
+
+        let tickets = throughA.tickets.withLock { $0 }.merging(throughB.tickets.withLock { $0 }) { first, _ in first }
+        #expect(throughA.tickets.withLock { $0.count } > 0 && throughB.tickets.withLock { $0.count } > 0)
+        let lastDue = tickets.values.max() ?? Date()
+        // Every deadline passes, and the new leader has swept them all.
+        var seen: [JSONValue] = []
+        let patience = max(lastDue, killed.addingTimeInterval(15)).addingTimeInterval(10)
+        while Date() < patience {
+            seen = watchB.notices
+            if tickets.keys.allSatisfy({ !notices(seen, "overdue", $0).isEmpty }) { break }
+            usleep(200_000)
+        }
+        seen = watchB.settle(1.5)
+        for (id, _) in tickets {
+            #expect(notices(seen, "overdue", id, deadline: "resolve").count == 1, "overdue of \(id) on B")
+            #expect(notices(seen, "due_soon", id).count <= 1, "due-soon of \(id) on B")
+            #expect(notices(seen, "dispatched", id).count == 1, "dispatch of \(id) on B")
+        }
+        // A's stream ended with A; what it carried, it carried once.
+        let fromA = watchA.notices
+        for (id, _) in tickets {
+            for kind in ["dispatched", "due_soon", "overdue"] { #expect(notices(fromA, kind, id).count <= 1) }
+        }
+        // Every acknowledged ticket is stored whole, with one overdue event, read through B.
+        for (id, _) in tickets {
+            let got = try b.call("org.hotline.Dispatch.Get", ["id": .string(id)])
+            let kinds = got.parameters["events"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
+            #expect(got.error == nil && kinds.filter { $0 == "overdue" }.count == 1, "\(id): \(kinds)")
+        }
+    }
 }
