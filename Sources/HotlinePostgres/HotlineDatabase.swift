@@ -3,17 +3,44 @@ import HotlineCore
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The daemon's PostgreSQL database: the connection pool to the server that accepts
 /// writes, and the schema's migrations. The pool works while ``run()`` runs (the daemon runs
 /// it as a service of its group; tests in a task of their own).
+///
+/// With several servers in the URL the primary may move (the old one fails and a standby
+/// is promoted): while ``run()`` runs, the server in use is asked every
+/// ``primaryCheckInterval`` whether it still accepts writes, and when it does not (or does
+/// not answer) the servers are asked in turn; the first that accepts writes gets a new pool,
+/// new calls go there, and the old pool is closed.
 public final class HotlineDatabase: Sendable {
     /// Where the database is.
     public let location: PostgresLocation
-    /// The server of `location` the pool connects to.
-    public let server: PostgresLocation.Server
-    let client: PostgresClient
     let logger: Logger
+    private let password: String?
+    private let maximumConnections: Int
+    private let current: Mutex<Pool>
+    /// Pools made after the first, for ``run()`` to run.
+    private let replacements = AsyncStream<Pool>.makeStream()
+
+    /// How often the server in use is asked whether it still accepts writes (with several
+    /// servers in the URL).
+    public static let primaryCheckInterval: Duration = .seconds(2)
+
+    /// One server's pool, and the signal that retires it.
+    private struct Pool: Sendable {
+        var server: PostgresLocation.Server
+        var client: PostgresClient
+        var retired: AsyncStream<Void>
+        var retire: AsyncStream<Void>.Continuation
+    }
+
+    /// The server the pool connects to now.
+    public var server: PostgresLocation.Server { current.withLock { $0.server } }
+
+    /// The pool of the server in use.
+    var client: PostgresClient { current.withLock { $0.client } }
 
     /// A pool to `server` (one of `location.servers`), logging in with `password` when the
     /// server asks for one.
@@ -25,9 +52,29 @@ public final class HotlineDatabase: Sendable {
         logger: Logger
     ) throws {
         self.location = location
-        let server = server ?? location.servers[0]
-        self.server = server
         self.logger = logger
+        self.password = password
+        self.maximumConnections = maximumConnections
+        let server = server ?? location.servers[0]
+        current = Mutex(
+            try Self.pool(
+                server,
+                location: location,
+                password: password,
+                maximumConnections: maximumConnections,
+                logger: logger
+            )
+        )
+    }
+
+    /// A new pool to `server`.
+    private static func pool(
+        _ server: PostgresLocation.Server,
+        location: PostgresLocation,
+        password: String?,
+        maximumConnections: Int,
+        logger: Logger
+    ) throws -> Pool {
         var configuration: PostgresClient.Configuration
         if let socket = server.socketPath {
             configuration = .init(
@@ -54,7 +101,13 @@ public final class HotlineDatabase: Sendable {
         configuration.options.additionalStartupParameters = [
             ("application_name", location.applicationName), ("synchronous_commit", "on"), ("jit", "off"),
         ]
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let (retired, retire) = AsyncStream<Void>.makeStream()
+        return Pool(
+            server: server,
+            client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+            retired: retired,
+            retire: retire
+        )
     }
 
     /// The first server of `location` that accepts writes (libpq's
@@ -67,41 +120,49 @@ public final class HotlineDatabase: Sendable {
         logger: Logger
     ) async throws -> PostgresLocation.Server {
         var problems: [String] = []
-        for (index, server) in location.servers.enumerated() {
+        for server in location.servers {
             do {
-                var configuration: PostgresConnection.Configuration
-                if let socket = server.socketPath {
-                    configuration = .init(
-                        unixSocketPath: socket,
-                        username: location.user,
-                        password: password,
-                        database: location.database
-                    )
-                } else {
-                    configuration = .init(
-                        host: server.host,
-                        port: server.port,
-                        username: location.user,
-                        password: password,
-                        database: location.database,
-                        tls: try Self.connectionTLS(location.tls, host: server.host)
-                    )
-                }
-                configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
-                let connection = try await PostgresConnection.connect(
-                    configuration: configuration,
-                    id: index,
-                    logger: logger
-                )
-                defer { Task { try? await connection.close() } }
-                let rows = try await connection.query("SELECT pg_is_in_recovery()", logger: logger)
-                for try await standby in rows.decode(Bool.self) where !standby { return server }
+                if try await acceptsWrites(server, of: location, password: password, logger: logger) { return server }
                 problems.append("\(server.description) is a standby")
             } catch {
                 problems.append("\(server.description): \(String(reflecting: error).prefix(200))")
             }
         }
         throw PrimaryNotFound(problems: problems)
+    }
+
+    /// Whether `server` accepts writes (`pg_is_in_recovery()` is false), asked on a connection
+    /// of its own bounded by the URL's `connect_timeout`; throws when it cannot be asked.
+    static func acceptsWrites(
+        _ server: PostgresLocation.Server,
+        of location: PostgresLocation,
+        password: String?,
+        logger: Logger
+    ) async throws -> Bool {
+        var configuration: PostgresConnection.Configuration
+        if let socket = server.socketPath {
+            configuration = .init(
+                unixSocketPath: socket,
+                username: location.user,
+                password: password,
+                database: location.database
+            )
+        } else {
+            configuration = .init(
+                host: server.host,
+                port: server.port,
+                username: location.user,
+                password: password,
+                database: location.database,
+                tls: try Self.connectionTLS(location.tls, host: server.host)
+            )
+        }
+        configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        defer { Task { try? await connection.close() } }
+        let rows = try await connection.query("SELECT pg_is_in_recovery()", logger: logger)
+        for try await standby in rows.decode(Bool.self) { return !standby }
+        return false
     }
 
     /// None of the servers accepts writes.
@@ -126,13 +187,71 @@ public final class HotlineDatabase: Sendable {
         return policy.required ? .require(context) : .prefer(context)
     }
 
-    /// Runs the pool until the task is cancelled.
+    /// Runs the pool until the task is cancelled, and with several servers in the URL
+    /// follows the primary when it moves.
     public func run() async {
         let (stream, continuation) = runs
         _ = stream
         continuation.yield()
         continuation.finish()
-        await client.run()
+        let first = current.withLock { $0 }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await Self.run(first) }
+            if location.servers.count > 1 {
+                group.addTask { await self.followPrimary() }
+            }
+            for await pool in replacements.stream {
+                group.addTask { await Self.run(pool) }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Runs `pool` until it is retired or the task is cancelled.
+    private static func run(_ pool: Pool) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.client.run() }
+            group.addTask { for await _ in pool.retired {} }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Asks the server in use every ``primaryCheckInterval`` whether it still accepts
+    /// writes; when not, moves the pool to the first server that does.
+    private func followPrimary() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.primaryCheckInterval)
+            guard !Task.isCancelled else { return }
+            let inUse = current.withLock { $0.server }
+            if (try? await Self.acceptsWrites(inUse, of: location, password: password, logger: logger)) == true {
+                continue
+            }
+            guard let found = try? await Self.primary(of: location, password: password, logger: logger),
+                found != inUse
+            else { continue }
+            do {
+                let next = try Self.pool(
+                    found,
+                    location: location,
+                    password: password,
+                    maximumConnections: maximumConnections,
+                    logger: logger
+                )
+                let old = current.withLock { pool in
+                    defer { pool = next }
+                    return pool
+                }
+                replacements.continuation.yield(next)
+                old.retire.finish()
+                logger.notice(
+                    "the database's primary moved: new calls go to \(found.description), not \(inUse.description)",
+                    metadata: ["server": "\(found.description)", "previous": "\(inUse.description)"]
+                )
+            } catch {
+                logger.error("cannot make a pool for the new primary \(found.description): \(error)")
+            }
+        }
     }
 
     /// Returns once ``run()`` has begun (calls before that would wait for it, and the pool

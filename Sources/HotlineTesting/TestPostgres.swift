@@ -81,8 +81,27 @@ public final class TestPostgresServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// A streaming standby of `primary`, which then waits for it on every commit
+    /// (`synchronous_standby_names = '*'`).
+    public init(standbyOf primary: TestPostgresServer) throws {
+        var template = Array("/tmp/hotline-own-postgres-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        folder = String(cString: made)
+        chmod(folder, 0o755)
+        url = try Self.script("standby", folder, primary.folder)
+    }
+
     /// Stops the server at once, as a crash would.
     public func crash() throws { _ = try Self.script("crash", folder) }
+
+    /// `kill -9` of the server's postmaster.
+    public func kill() throws { _ = try Self.script("kill", folder) }
+
+    /// Makes this standby a primary.
+    public func promote() throws { _ = try Self.script("promote", folder) }
+
+    /// The folder of the server's Unix socket.
+    public var socketFolder: String { folder + "/socket" }
 
     /// Starts the server again on its data.
     public func resume() throws { _ = try Self.script("resume", folder) }
@@ -93,9 +112,9 @@ public final class TestPostgresServer: @unchecked Sendable {
         return url.replacingOccurrences(of: "@/postgres?", with: "@/\(name)?")
     }
 
-    private static func script(_ command: String, _ folder: String) throws -> String {
+    private static func script(_ command: String, _ folder: String, _ more: String...) throws -> String {
         let script = FileManager.default.currentDirectoryPath + "/scripts/postgres"
-        let result = try ProcessResult.run("/bin/bash", [script, command, folder])
+        let result = try ProcessResult.run("/bin/bash", [script, command, folder] + more)
         guard result.status == 0 else {
             throw TestDaemonError.clientFailed("scripts/postgres \(command): \(result.stderr)")
         }

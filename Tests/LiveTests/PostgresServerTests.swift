@@ -1,5 +1,6 @@
 import Foundation
 import HotlineTesting
+import Synchronization
 import Testing
 import Varlink
 
@@ -102,6 +103,55 @@ struct PostgresServerTests {
         let id = try submit(daemon, "pw-1")
         #expect(try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)]).error == nil)
         #expect(!daemon.log.contains("correct horse"), "the password is never logged")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test(
+        "The primary killed and its synchronous standby promoted: the daemon moves to it by itself, and every Submit acknowledged before the kill is there"
+    )
+    func primaryFailover() throws {
+        let primary = try TestPostgresServer()
+        _ = try primary.freshDatabase()
+        let standby = try TestPostgresServer(standbyOf: primary)
+        let url =
+            "postgresql://postgres@/hotline?host=\(primary.socketFolder),\(standby.socketFolder)&connect_timeout=2"
+        let daemon = try TestDaemon()
+        daemon.databaseLocation = url
+        try daemon.start()
+
+        // Submits acknowledged before the kill, from four clients at once.
+        let acknowledged = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { client in
+            for n in 0..<15 {
+                if let id = try? submit(daemon, "f-\(client)-\(n)") { acknowledged.withLock { $0.append(id) } }
+            }
+        }
+        let before = acknowledged.withLock { $0 }
+        #expect(before.count == 60)
+
+        try primary.kill()
+        try standby.promote()
+        let promoted = Date()
+        var after: String?
+        while after == nil, Date().timeIntervalSince(promoted) < 30 {
+            after = try? submit(daemon, "f-after")
+            if after == nil { usleep(200_000) }
+        }
+        let moved = Date().timeIntervalSince(promoted)
+        #expect(after != nil && moved < 15, "a Submit succeeded \(moved) s after the promotion")
+        #expect(daemon.log.contains("the database's primary moved"), "\(daemon.log.suffix(2000))")
+        #expect(daemon.isRunning, "no restart")
+
+        // On the new primary: every ticket acknowledged before the kill, whole, and the new one.
+        let stored = try TestPostgres.psql(
+            standby.url.replacingOccurrences(of: "@/postgres?", with: "@/hotline?"),
+            "SELECT count(*) FROM ticket WHERE id = ANY('{\(before.joined(separator: ","))}')"
+        )
+        #expect(stored == "60")
+        for id in before.prefix(5) + [after ?? ""] {
+            let got = try daemon.call("org.hotline.Dispatch.Get", ["id": .string(id)])
+            #expect(got.error == nil && got.parameters["events"]?.arrayValue?.count == 2, "\(id): \(got)")
+        }
         #expect(daemon.stop() == 0)
     }
 }
