@@ -54,34 +54,66 @@ public final class NoticeRelay: Service, Sendable {
         }
     }
 
-    /// Keeps a listening connection open, opening it again a second after it fails.
+    /// How long an attempt to listen may take to start before it is given up and made again.
+    public static let listenStartLimit: Duration = .seconds(10)
+
+    /// Keeps a listening connection open, opening it again a second after it fails. Each
+    /// attempt runs in a task of its own that is cancelled, not waited for, when it does not
+    /// start listening within ``listenStartLimit`` or when the relay stops: a connection
+    /// caught in a pool that is going away (the primary moved) must hold up neither the
+    /// notices nor the daemon's shutdown.
     private func listen() async {
         while !Task.isCancelled {
-            do {
-                try await feed.listenForNotices { [self] in
-                    let recovered = listening.withLock { was in
-                        defer { was = true }
-                        return !was
+            let state = AttemptState()
+            let attempt = Task { [self] in
+                defer { state.ended.withLock { $0 = true } }
+                do {
+                    try await feed.listenForNotices { [self] in
+                        state.started.withLock { $0 = true }
+                        let recovered = listening.withLock { was in
+                            defer { was = true }
+                            return !was
+                        }
+                        if recovered { logger.notice("listening for notices again") }
+                        wakeup.signal()
                     }
-                    if recovered { logger.notice("listening for notices again") }
-                    wakeup.signal()
+                } catch {
+                    guard !Task.isCancelled else { return }
+                    let first = listening.withLock { was in
+                        defer { was = false }
+                        return was
+                    }
+                    if first {
+                        logger.warning(
+                            "lost the connection that listens for notices; reading them every second until it is back",
+                            metadata: ["error": "\(error)"]
+                        )
+                    }
                 }
-            } catch {
-                guard !Task.isCancelled else { return }
-                let first = listening.withLock { was in
-                    defer { was = false }
-                    return was
+            }
+            let begun = ContinuousClock.now
+            while !state.ended.withLock({ $0 }) {
+                do {
+                    try await Task.sleep(for: .milliseconds(100))
+                } catch {
+                    attempt.cancel()
+                    return
                 }
-                if first {
-                    logger.warning(
-                        "lost the connection that listens for notices; reading them every second until it is back",
-                        metadata: ["error": "\(error)"]
-                    )
+                if !state.started.withLock({ $0 }), ContinuousClock.now - begun > Self.listenStartLimit {
+                    attempt.cancel()
+                    logger.warning("listening for notices did not start in time; trying again")
+                    break
                 }
             }
             wakeup.signal()  // catch up on what a wake-up may have missed
             try? await Task.sleep(for: .seconds(1))
         }
+    }
+
+    /// Whether one attempt to listen has started listening, and whether it has ended.
+    private final class AttemptState: Sendable {
+        let started = Mutex(false)
+        let ended = Mutex(false)
     }
 
     /// Reads and publishes, woken by the listener or by the poll interval.

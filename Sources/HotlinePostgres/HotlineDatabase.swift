@@ -13,7 +13,7 @@ import Synchronization
 /// is promoted): while ``run()`` runs, the server in use is asked every
 /// ``primaryCheckInterval`` whether it still accepts writes, and when it does not (or does
 /// not answer) the servers are asked in turn; the first that accepts writes gets a new pool,
-/// new calls go there, and the old pool is closed.
+/// new calls go there, and the old pool is closed a minute later.
 public final class HotlineDatabase: Sendable {
     /// Where the database is.
     public let location: PostgresLocation
@@ -207,11 +207,20 @@ public final class HotlineDatabase: Sendable {
         }
     }
 
-    /// Runs `pool` until it is retired or the task is cancelled.
+    /// How long a retired pool keeps running: a call that took it just before the move still
+    /// gets its answer or its bounded failure (a pool whose run has ended never answers a
+    /// request, not even its cancellation).
+    static let retirementGrace: Duration = .seconds(60)
+
+    /// Runs `pool` until ``retirementGrace`` after it is retired, or until the task is
+    /// cancelled.
     private static func run(_ pool: Pool) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await pool.client.run() }
-            group.addTask { for await _ in pool.retired {} }
+            group.addTask {
+                for await _ in pool.retired {}
+                try? await Task.sleep(for: retirementGrace)
+            }
             await group.next()
             group.cancelAll()
         }
