@@ -11,10 +11,9 @@ extension PostgresSchema {
     /// transaction that commits late therefore cannot slip in behind a reader's position,
     /// which a plain sequence read would allow (sequence numbers are drawn before commit, in
     /// another order). Transactions of the server's other databases cannot write here, so a
-    /// long one there (a bulk load of another application) does not hold the notices back. `pg_notify` on the
-    /// channel `hotline_notice`, sent by a trigger once per transaction that wrote any,
-    /// only wakes the readers: NOTIFY alone would lose what was sent while a reader was
-    /// reconnecting.
+    /// long one there (a bulk load of another application) does not hold the notices back.
+    /// The daemons read the table every tenth of a second; no LISTEN/NOTIFY (see
+    /// `NoticeRelay` for why).
     ///
     /// **The clock's lease.** One row per lease (`sla-clock`): who holds it and until when,
     /// by the database's own clock, so that the daemons' clocks need not agree.
@@ -52,17 +51,6 @@ extension PostgresSchema {
                      WHERE ((x::text::bigint) % 4294967296)::text::xid NOT IN (SELECT backend_xid FROM elsewhere)),
                     pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
             $$
-            """,
-            """
-            CREATE FUNCTION hotline_notice_wake() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF EXISTS (SELECT 1 FROM added) THEN PERFORM pg_notify('hotline_notice', ''); END IF;
-                RETURN NULL;
-            END $$
-            """,
-            """
-            CREATE TRIGGER notice_wake AFTER INSERT ON notice REFERENCING NEW TABLE AS added
-            FOR EACH STATEMENT EXECUTE FUNCTION hotline_notice_wake()
             """,
             """
             CREATE TABLE lease (

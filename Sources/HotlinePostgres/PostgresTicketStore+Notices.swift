@@ -59,17 +59,6 @@ extension PostgresTicketStore: NoticeFeed {
         }
     }
 
-    /// Listens on `hotline_notice` on a connection of its own from the pool (waiting for it
-    /// no longer than any call does).
-    public func listenForNotices(_ wake: @escaping @Sendable () -> Void) async throws {
-        try await withConnection { connection in
-            try await connection.listen(on: "hotline_notice") { notifications in
-                wake()
-                for try await _ in notifications { wake() }
-            }
-        }
-    }
-
     /// Deletes the oldest notices, a batch at a time.
     public func pruneNotices(writtenBefore date: Date, limit: Int) async throws -> Int {
         let rows = try await rows(

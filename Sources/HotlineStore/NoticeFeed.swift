@@ -15,11 +15,6 @@ public protocol NoticeFeed: Sendable {
     /// Up to `limit` notices after `cursor`, in order, and the position after them.
     func notices(after cursor: NoticeCursor, limit: Int) async throws -> NoticePage
 
-    /// Calls `wake` once when it has started listening and again after each commit that wrote
-    /// notices, until the connection it listens on fails (it throws then) or the task is
-    /// cancelled. A wake-up only; the notices are read with ``notices(after:limit:)``.
-    func listenForNotices(_ wake: @escaping @Sendable () -> Void) async throws
-
     /// Deletes up to `limit` notices written before `date`; returns how many.
     func pruneNotices(writtenBefore date: Date, limit: Int) async throws -> Int
 }
