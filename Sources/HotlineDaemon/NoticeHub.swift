@@ -20,6 +20,9 @@ public final class NoticeHub: Sendable {
     }
 
     private let watchers = Mutex<[UUID: Watcher]>([:])
+    /// For relayed notices of this daemon's own commits, not yet read back: the watchers
+    /// connected at the commit (a watcher that connects later must not get them).
+    private let audiences = Mutex<[String: [Set<UUID>]]>([:])
     private let logger: Logger
     private let bufferSize: Int
     /// Whether the notices come back from the database (``NoticeRelay``) rather than from
@@ -37,8 +40,21 @@ public final class NoticeHub: Sendable {
     /// The notices of a change this daemon committed: sent at once, unless they come back
     /// through the relay (with every other daemon's).
     public func committed(_ notices: [Notice]) {
-        guard !relayed else { return }
+        guard !relayed else {
+            guard !notices.isEmpty else { return }
+            let present = Set(watchers.withLock { $0.keys })
+            audiences.withLock { audiences in
+                if audiences.count > 100_000 { audiences.removeAll() }  // never read back: a relay failing for long
+                for notice in notices { audiences[Self.key(notice), default: []].append(present) }
+            }
+            return
+        }
         publish(notices)
+    }
+
+    /// What identifies a notice read back from the database (its instant to the millisecond).
+    private static func key(_ notice: Notice) -> String {
+        "\(notice.kind.rawValue)|\(notice.ticketID)|\(notice.deadline?.rawValue ?? "")|\(notice.at.millis)"
     }
 
     /// The number of connected watchers.
@@ -58,12 +74,26 @@ public final class NoticeHub: Sendable {
         return stream
     }
 
-    /// Sends notices to every watcher allowed to see them.
+    /// Sends notices to every watcher allowed to see them (a relayed notice of this daemon's
+    /// own commit only to the watchers connected at the commit).
     public func publish(_ notices: [Notice]) {
         guard !notices.isEmpty else { return }
         let current = watchers.withLock { Array($0) }
+        var audience: [Set<UUID>?] = []
+        if relayed {
+            audience = audiences.withLock { audiences in
+                notices.map { notice -> Set<UUID>? in
+                    let key = Self.key(notice)
+                    guard var queued = audiences[key], !queued.isEmpty else { return nil }
+                    let first = queued.removeFirst()
+                    audiences[key] = queued.isEmpty ? nil : queued
+                    return first
+                }
+            }
+        }
         for (id, watcher) in current {
-            for notice in notices where notice.isVisible(to: watcher.role) {
+            for (index, notice) in notices.enumerated() where notice.isVisible(to: watcher.role) {
+                if index < audience.count, let allowed = audience[index], !allowed.contains(id) { continue }
                 if case .dropped = watcher.continuation.yield(notice) {
                     logger.warning(
                         "watcher fell \(bufferSize) notices behind; dropping it",
