@@ -84,7 +84,7 @@ public final class NoticeRelay: Service, Sendable {
                 guard !Task.isCancelled else { return }
                 if !failing {
                     logger.error(
-                        "reading the notices failed; retrying every second (none is lost)",
+                        "reading the notices failed; retrying every tenth of a second (none is lost)",
                         metadata: ["error": "\(error)", "position": "\(cursor)"]
                     )
                 }
