@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "HotlineCore", swiftSettings: strict),
@@ -43,6 +44,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HotlineTransfer",
+            dependencies: ["HotlineCore", "HotlineStore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -74,6 +80,7 @@ let package = Package(
             name: "hotlined",
             dependencies: [
                 "HotlineDaemon", "HotlineCore", "HotlineStore", "HotlineSQLite", "HotlinePostgres", "HotlineSystemd",
+                "HotlineTransfer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -168,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "HotlineStoreTests",
             dependencies: [
-                "HotlineStore", "HotlineSQLite", "HotlinePostgres", "HotlineCore", "HotlineTesting",
+                "HotlineStore", "HotlineSQLite", "HotlinePostgres", "HotlineCore", "HotlineTesting", "HotlineTransfer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

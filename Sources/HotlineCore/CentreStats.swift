@@ -1,7 +1,7 @@
 /// The hotline centre's own figures (contract §9 `CentreStats`) for the tickets received in a
 /// period over all channels: how many it answered itself (直办率), and how citizens rated
 /// those answers.
-public struct CentreStats: Sendable, Hashable {
+public struct CentreStats: Sendable, Hashable, Codable {
     /// Tickets received.
     public var received: Int = 0
     /// Of those, answered by the centre itself (on the call or from the pending queue).

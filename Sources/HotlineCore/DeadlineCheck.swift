@@ -6,7 +6,7 @@ import Foundation
 /// channel for the log, and what the day figures need.
 public struct DeadlineCheck: Sendable, Hashable {
     /// Which point of the deadline a check stands for.
-    public enum Stage: String, Sendable, CaseIterable, Hashable {
+    public enum Stage: String, Sendable, Codable, CaseIterable, Hashable {
         /// The due-soon point (`warn_at` of the window).
         case warn
         /// Just after the due time: the deadline has passed.

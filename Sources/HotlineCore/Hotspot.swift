@@ -11,7 +11,7 @@ public enum HotspotKey: String, Sendable, CaseIterable, Hashable {
 }
 
 /// One key's tickets in a period and in the period of the same length right before it.
-public struct Hotspot: Sendable, Hashable {
+public struct Hotspot: Sendable, Hashable, Codable {
     /// The category, district, unit or channel; nil for the tickets without one.
     public var key: String?
     /// Tickets received in the period with this key.

@@ -4,7 +4,7 @@ import Foundation
 /// operators read out or cite, in its current version or one kept from before.
 ///
 /// Every change makes a new version; the versions an entry had are kept unchanged.
-public struct KnowledgeEntry: Sendable, Hashable {
+public struct KnowledgeEntry: Sendable, Hashable, Codable {
     /// The entry's id, `K000042`: the order in which entries were added.
     public var id: String
     /// What the entry answers, e.g. "停水后多久恢复供水".

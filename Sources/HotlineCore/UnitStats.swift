@@ -3,7 +3,7 @@
 /// The counts come from the store, each ticket's from ``init(unit:counting:)``; the rates
 /// and the score are derived here. A rate counts only the tickets whose outcome is known
 /// (`claimDue`, `replyDue`) and is nil when its denominator is 0.
-public struct UnitStats: Sendable, Hashable {
+public struct UnitStats: Sendable, Hashable, Codable {
     /// The unit's id; `total` for the total row.
     public var unit: String
     /// Tickets dispatched to the unit.

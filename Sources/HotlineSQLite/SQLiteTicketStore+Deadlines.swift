@@ -233,7 +233,7 @@ extension SQLiteTicketStore {
         }
     }
 
-    private static let insertCheckSQL = """
+    static let insertCheckSQL = """
         INSERT INTO deadlineCheck (fireAt, ticketId, kind, stage, dueAt, channel, unit, coUnits, receivedAt, replied,
                                    unitOverdue, resolveOverdue)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

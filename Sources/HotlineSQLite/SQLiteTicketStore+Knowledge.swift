@@ -76,7 +76,7 @@ extension SQLiteTicketStore {
     }
 
     /// Adds `entry`'s tokens to both indexes: all its text, and its title alone.
-    private static func insertTokens(of entry: KnowledgeEntry, seq: Int64, _ db: Database) throws {
+    static func insertTokens(of entry: KnowledgeEntry, seq: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO knowledgeText (rowid, tokens) VALUES (?, ?)").run([
             seq.databaseValue, SearchTerms.indexText(entry.searchedText).databaseValue,
         ])

@@ -13,6 +13,10 @@ extension Schema {
             count   INTEGER NOT NULL,
             PRIMARY KEY (kind, hour, present, key)
         ) WITHOUT ROWID;
+        """ + hotspotFill
+
+    /// Fills `hotspotHour` from every ticket (v9, and a transfer's target once its tickets are in).
+    static let hotspotFill = """
         INSERT INTO hotspotHour (kind, hour, present, key, count)
         SELECT 0, receivedAt / 3600000, category IS NOT NULL, coalesce(category, ''), count(*) FROM ticket
         GROUP BY 2, 3, 4;

@@ -1,5 +1,5 @@
 /// The figures `Status` reports and `STATUS=` shows.
-public struct StatusCounts: Sendable, Hashable {
+public struct StatusCounts: Sendable, Hashable, Codable {
     /// Tickets not closed.
     public var open: Int
     /// Tickets waiting for dispatch.

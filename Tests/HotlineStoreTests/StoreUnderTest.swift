@@ -28,9 +28,18 @@ final class StoreUnderTest: @unchecked Sendable {
     private let folder: URL?
     let postgresURL: String?
     private let pool: Task<Void, Never>?
+    /// What keeps the folder when another owns it (a transfer's target).
+    private let keeper: AnyObject?
 
-    private init(backend: Backend, store: any TicketStore, folder: URL?, postgresURL: String?, pool: Task<Void, Never>?)
-    {
+    private init(
+        backend: Backend,
+        store: any TicketStore,
+        folder: URL?,
+        postgresURL: String?,
+        pool: Task<Void, Never>?,
+        keeper: AnyObject? = nil
+    ) {
+        self.keeper = keeper
         self.backend = backend
         self.store = store
         self.folder = folder
@@ -69,9 +78,45 @@ final class StoreUnderTest: @unchecked Sendable {
         }
     }
 
+    /// An empty database of `backend` for a transfer to copy into, not yet opened by any store
+    /// on SQLite (the transfer renames its copy into the file's place).
+    static func emptyTarget(_ backend: Backend) async throws -> TargetUnderTest {
+        switch backend {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "hotline-target-\(UUID().uuidString)"
+            )
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let path = folder.appendingPathComponent("hotline.db").path
+            let keeper = FolderKeeper(folder)
+            return TargetUnderTest(
+                name: path,
+                target: SQLiteTransferTarget(path: path),
+                open: {
+                    StoreUnderTest(
+                        backend: .sqlite,
+                        store: try SQLiteTicketStore(path: path),
+                        folder: folder,
+                        postgresURL: nil,
+                        pool: nil,
+                        keeper: keeper
+                    )
+                }
+            )
+        case .postgresql:
+            let opened = try await make(.postgresql)
+            let store = opened.store as! PostgresTicketStore
+            return TargetUnderTest(
+                name: opened.postgresURL!,
+                target: PostgresTransferTarget(store: store, name: opened.postgresURL!),
+                open: { opened }
+            )
+        }
+    }
+
     deinit {
         pool?.cancel()
-        if let folder { try? FileManager.default.removeItem(at: folder) }
+        if let folder, keeper == nil { try? FileManager.default.removeItem(at: folder) }
         if let postgresURL { try? TestPostgres.drop(postgresURL) }
     }
 
@@ -122,6 +167,31 @@ final class StoreUnderTest: @unchecked Sendable {
         let from = calendar.instant(on: calendar.localDate(of: noon), at: TimeOfDay("00:00")!)
         return try await store.figures(from: from, to: from.addingTimeInterval(86400), units: [unit]).units
             .first { $0.unit == unit }
+    }
+}
+
+/// Removes a folder once nothing uses it.
+final class FolderKeeper: Sendable {
+    let folder: URL
+    init(_ folder: URL) { self.folder = folder }
+    deinit { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// A transfer's target: where it is, and the store that reads it once the transfer is done.
+struct TargetUnderTest: Sendable {
+    /// Its path or URL.
+    let name: String
+    /// The target.
+    let target: any TransferTarget
+    /// A store on it (on SQLite a new one each time: open it after the transfer).
+    let open: @Sendable () async throws -> StoreUnderTest
+
+    /// What it holds (on SQLite through a store that is closed again before this returns).
+    func contents() async throws -> TransferContents {
+        if target is SQLiteTransferTarget, !FileManager.default.fileExists(atPath: name) {
+            return TransferContents(tickets: 0, entries: 0, imports: 0)
+        }
+        return try await (open().store as! any TransferSource).transferContents()
     }
 }
 
