@@ -65,23 +65,29 @@ public struct DeadlineCheck: Sendable, Hashable {
         self.resolveOverdue = resolveOverdue
     }
 
+    /// The check of `ticket`'s deadline `kind` due at `due`, at `stage`, carrying what the
+    /// sweep needs of the ticket as it is now.
+    public init(of ticket: Ticket, kind: DeadlineKind, stage: Stage, due: Date) {
+        self.init(
+            ticketID: ticket.id,
+            kind: kind,
+            stage: stage,
+            due: due,
+            channel: ticket.channel,
+            unit: ticket.unit,
+            coUnits: ticket.coUnits,
+            receivedAt: ticket.receivedAt,
+            replied: ticket.unitReplied,
+            unitOverdue: ticket.unitOverdue,
+            resolveOverdue: ticket.resolveOverdue
+        )
+    }
+
     /// The checks a running deadline of `ticket` needs: the due-soon point (not for the
     /// rating window, which only closes) and the passing of the due time.
     public static func checks(for deadline: Deadline, of ticket: Ticket) -> [DeadlineCheck] {
         func check(_ stage: Stage) -> DeadlineCheck {
-            DeadlineCheck(
-                ticketID: ticket.id,
-                kind: deadline.kind,
-                stage: stage,
-                due: deadline.due,
-                channel: ticket.channel,
-                unit: ticket.unit,
-                coUnits: ticket.coUnits,
-                receivedAt: ticket.receivedAt,
-                replied: ticket.unitReplied,
-                unitOverdue: ticket.unitOverdue,
-                resolveOverdue: ticket.resolveOverdue
-            )
+            DeadlineCheck(of: ticket, kind: deadline.kind, stage: stage, due: deadline.due)
         }
         return deadline.kind == .rating ? [check(.due)] : [check(.warn), check(.due)]
     }

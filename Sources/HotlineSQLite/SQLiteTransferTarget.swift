@@ -126,19 +126,7 @@ struct SQLiteTransferSink: TransferSink {
                     ])
                 }
                 for check in transferred.checks {
-                    let carried = DeadlineCheck(
-                        ticketID: ticket.id,
-                        kind: check.kind,
-                        stage: check.stage,
-                        due: check.dueAt,
-                        channel: ticket.channel,
-                        unit: ticket.unit,
-                        coUnits: ticket.coUnits,
-                        receivedAt: ticket.receivedAt,
-                        replied: ticket.unitReplied,
-                        unitOverdue: ticket.unitOverdue,
-                        resolveOverdue: ticket.resolveOverdue
-                    )
+                    let carried = DeadlineCheck(of: ticket, kind: check.kind, stage: check.stage, due: check.dueAt)
                     try db.cachedStatement(sql: SQLiteTicketStore.insertCheckSQL).execute(
                         arguments: StatementArguments(carried.databaseValues(firingAt: check.fireAt.millis))
                     )

@@ -28,7 +28,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Use this SQLite database instead of the configured one.", valueName: "path")
+        help: ArgumentHelp(
+            "Use this database (a path, or a postgresql:// URL) instead of the configured one.",
+            valueName: "database"
+        )
     )
     var database: String?
 

@@ -60,33 +60,31 @@ struct Transfer: AsyncParsableCommand {
         var pools: [Task<Void, Never>] = []
         defer { for pool in pools { pool.cancel() } }
         do {
-            let source: any TransferSource
-            if PostgresLocation.isURL(from) {
+            func postgres(_ url: String, option: String, passwordFile: String?) async throws -> PostgresTicketStore {
                 let opened = try await PostgresSite.open(
-                    try Self.location(from, option: "--from"),
-                    password: try Self.password(fromPasswordFile, option: "--from-password-file"),
+                    try Self.location(url, option: option),
+                    password: try Self.password(passwordFile, option: option + "-password-file"),
                     logger: logger
                 )
                 pools.append(opened.pool)
-                source = opened.store
+                return opened.store
+            }
+            let source: any TransferSource
+            if PostgresLocation.isURL(from) {
+                source = try await postgres(from, option: "--from", passwordFile: fromPasswordFile)
             } else {
                 guard FileManager.default.fileExists(atPath: from) else {
                     throw Failure(status: 66, sentence: "there is no database at \(from) to copy from")
                 }
                 source = try SQLiteTicketStore(path: from)
             }
-            let target: any TransferTarget
-            if PostgresLocation.isURL(to) {
-                let opened = try await PostgresSite.open(
-                    try Self.location(to, option: "--to"),
-                    password: try Self.password(toPasswordFile, option: "--to-password-file"),
-                    logger: logger
+            let target: any TransferTarget =
+                PostgresLocation.isURL(to)
+                ? PostgresTransferTarget(
+                    store: try await postgres(to, option: "--to", passwordFile: toPasswordFile),
+                    name: to
                 )
-                pools.append(opened.pool)
-                target = PostgresTransferTarget(store: opened.store, name: to)
-            } else {
-                target = SQLiteTransferTarget(path: to)
-            }
+                : SQLiteTransferTarget(path: to)
             let quiet = quiet
             let transfer = SiteTransfer { line in
                 if !quiet { FileHandle.standardError.write(Data("hotlined transfer: \(line)\n".utf8)) }
