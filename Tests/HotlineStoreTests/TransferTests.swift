@@ -130,6 +130,13 @@ struct TransferTests {
             #expect(copied == digests, "\(copy.backend)")
             #expect(copiedHistories == histories, "\(copy.backend)")
         }
+        if middle.backend == .postgresql {
+            // The indexes dropped for the load are all built again.
+            let indexes =
+                "SELECT string_agg(indexdef, '; ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = current_schema()"
+            let fresh = try await StoreUnderTest.make(.postgresql)
+            #expect(try middle.sql(sqlite: "", postgres: indexes) == (try fresh.sql(sqlite: "", postgres: indexes)))
+        }
         // The merged ticket names a later one.
         let merged = try await Self.allTickets(last).first { $0.duplicateOf != nil }
         #expect(merged.map { $0.id < $0.duplicateOf! } == true)
