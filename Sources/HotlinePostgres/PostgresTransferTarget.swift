@@ -196,8 +196,10 @@ struct PostgresTransferSink: TransferSink {
         _ = try await PostgresTicketStore.rows(sql, binds, on: connection, logger: logger)
     }
 
+    private static let encoder = TransferJSON.encoder(sortedKeys: false)
+
     private static func json<T: Encodable>(_ rows: [T]) throws -> String {
-        String(decoding: try TransferJSON.encoder().encode(rows), as: UTF8.self)
+        String(decoding: try encoder.encode(rows), as: UTF8.self)
     }
 
     func write(_ tickets: [TransferredTicket]) async throws {
