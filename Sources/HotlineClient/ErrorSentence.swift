@@ -86,9 +86,15 @@ public struct ErrorSentence: Sendable, Hashable {
                     + "the command's --help says what it takes"
             }
             status = ExitStatus.usage
+        case "StorageFailure" where member == "Backup":
+            self.text = "no backup was made: \(text("reason"))"
+            status = ExitStatus.temporary
         case "StorageFailure":
             self.text = "nothing was stored: \(text("reason"))"
             status = ExitStatus.temporary
+        case "NotSupported":
+            self.text = "this daemon does not do that: \(text("reason"))"
+            status = ExitStatus.notSupported
         case "MethodNotFound", "InterfaceNotFound":
             self.text =
                 "the daemon does not offer \(parameters["method"]?.stringValue ?? parameters["interface"]?.stringValue ?? method); "

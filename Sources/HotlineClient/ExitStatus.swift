@@ -17,4 +17,6 @@ public enum ExitStatus {
     public static let temporary: Int32 = 75
     /// PermissionDenied.
     public static let permission: Int32 = 77
+    /// NotSupported: this daemon's storage does not offer the method (`backup` on PostgreSQL).
+    public static let notSupported: Int32 = 78
 }

@@ -32,6 +32,18 @@ public struct HotlineConfiguration: Sendable, Hashable {
         }
         /// How many connections the daemon holds open, and for how long a message may take.
         public var limits = ConnectionLimits()
+        /// Where `Backup` writes its copies; nil: a `backups` folder beside the SQLite database.
+        public var backupDirectory: String?
+        /// How many copies `Backup` keeps in that folder, the newest (default 7: a week of
+        /// the daily timer).
+        public var backupsKept = 7
+
+        /// The folder `Backup` writes into: `backupDirectory`, or `backups` beside the
+        /// database file.
+        public var backupFolder: String {
+            if let backupDirectory { return backupDirectory }
+            return URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("backups").path
+        }
 
         /// The defaults.
         public init() {}

@@ -22,6 +22,9 @@ public enum HotlineError: Error, Sendable, Hashable {
     case permissionDenied
     /// A parameter is missing, of the wrong type, out of range or an unknown enum value.
     case invalidParameter(parameter: String, reason: String)
+    /// This daemon's storage does not offer the method (`Backup` on PostgreSQL); `reason`
+    /// says what to use instead.
+    case notSupported(reason: String)
 }
 
 extension HotlineError: CustomStringConvertible {
@@ -39,6 +42,7 @@ extension HotlineError: CustomStringConvertible {
         case .noSuchImport(let id): "no import \(id) is open: it was committed, discarded or left too long"
         case .permissionDenied: "permission denied"
         case .invalidParameter(let parameter, let reason): "invalid parameter \(parameter): \(reason)"
+        case .notSupported(let reason): reason
         }
     }
 }

@@ -50,6 +50,8 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     case getInterfaceDescription
     /// Move the manual clock (testing only).
     case setTime
+    /// Write a copy of the database into the backup folder (contract §12).
+    case backup
 
     /// Operations a unit member performs on its own unit's tickets.
     static let unitWork: Set<HotlineOperation> = [
@@ -61,6 +63,8 @@ public enum HotlineOperation: String, Sendable, CaseIterable, Hashable {
     ]
     /// Operations of supervisors on top of the operators'.
     static let supervisorWork: Set<HotlineOperation> = [.decideExtension, .supervise]
+    /// Operations of the administrator (root) alone.
+    static let adminWork: Set<HotlineOperation> = [.setTime, .backup]
     /// Reading operations every role but `none` has (units limited to their own tickets).
     static let reading: Set<HotlineOperation> = [.get, .list, .search, .stats, .watch]
     /// Operations anybody may call.
@@ -99,7 +103,7 @@ extension Role {
                 || HotlineOperation.supervisorWork.contains(operation)
         case .admin:
             return HotlineOperation.operatorWork.contains(operation) || HotlineOperation.reading.contains(operation)
-                || HotlineOperation.supervisorWork.contains(operation) || operation == .setTime
+                || HotlineOperation.supervisorWork.contains(operation) || HotlineOperation.adminWork.contains(operation)
         }
     }
 }

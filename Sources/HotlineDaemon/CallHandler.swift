@@ -43,7 +43,8 @@ public struct CallHandler: Sendable {
             hub: hub,
             sweeper: sweeper,
             leadership: leadership,
-            wakeClock: wakeClock
+            wakeClock: wakeClock,
+            backups: store.backup.map { BackupKeeper(store: $0, logger: logger) }
         )
         var served: [any InterfaceHandler] = [
             dispatch, KnowledgeHandler(store: store, configuration: configuration, clock: clock, logger: logger),

@@ -7,7 +7,8 @@ import TOMLKit
 /// Keys (every one optional, defaults in brackets):
 /// - `[daemon]` `socket` [/run/hotline/hotline.sock], `socket_mode` ["0660"],
 ///   `database` [/var/lib/hotline/hotline.db], `timezone` [Asia/Shanghai],
-///   `max_connections` [1024], `max_connections_per_uid` [64], `message_timeout` [10] (seconds)
+///   `max_connections` [1024], `max_connections_per_uid` [64], `message_timeout` [10] (seconds),
+///   `backup_directory` [a `backups` folder beside the database], `backups_kept` [7]
 /// - `[calendar]` `workday_start` ["09:00"], `workday_end` ["17:30"], `weekend` [["sat","sun"]],
 ///   `years` [[]], `holidays` [[]], `workdays` [[]]
 /// - `[sla]` `claim`, `resolve`, `urgent_claim`, `urgent_resolve`, `callback`, `rectify`,
@@ -231,7 +232,8 @@ private struct Parser {
                 place,
                 allowed: [
                     "socket", "socket_mode", "database", "database_password_file", "node_name", "timezone",
-                    "max_connections", "max_connections_per_uid", "message_timeout",
+                    "max_connections", "max_connections_per_uid", "message_timeout", "backup_directory",
+                    "backups_kept",
                 ]
             )
             if let limit = try int(daemon, "max_connections", place, range: 1...65_536) {
@@ -285,6 +287,15 @@ private struct Parser {
                     throw fail(place, "node_name", "1 to 64 letters, digits, '-', '_' or '.'")
                 }
                 config.daemon.nodeName = node
+            }
+            if let folder = try string(daemon, "backup_directory", place) {
+                guard folder.hasPrefix("/") else {
+                    throw fail(place, "backup_directory", "must be an absolute path, such as /var/lib/hotline/backups")
+                }
+                config.daemon.backupDirectory = folder
+            }
+            if let kept = try int(daemon, "backups_kept", place, range: 1...10_000) {
+                config.daemon.backupsKept = kept
             }
             if let zone = try string(daemon, "timezone", place) {
                 guard let tz = TimeZone(identifier: zone) else {

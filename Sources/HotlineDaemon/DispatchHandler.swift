@@ -22,6 +22,8 @@ struct DispatchHandler: InterfaceHandler {
     let sweeper: Sweeper
     let leadership: ClockLeadership
     let wakeClock: @Sendable (Date) -> Void
+    /// Writes `Backup`'s copies; nil on a database whose backups are its server's.
+    let backups: BackupKeeper?
 
     func answer(_ call: VarlinkCall, from caller: Caller) async throws -> [String: JSONValue] {
         let config = configuration.current
@@ -139,6 +141,26 @@ struct DispatchHandler: InterfaceHandler {
                 "overdue": .int(Int64(counts.overdue)), "callbacksDue": .int(Int64(counts.callbacksDue)),
                 "node": .string(leadership.holder.node), "backend": .string(store.backend.rawValue),
                 "clock": .string(leadership.role.rawValue),
+            ]
+
+        case "Backup":
+            try caller.require(.backup)
+            _ = try ParameterReader(call.parameters, allowed: [])
+            guard let backups else {
+                throw HotlineError.notSupported(
+                    reason: "Backup copies an SQLite database; a PostgreSQL database's backups are the server's own "
+                        + "(pg_basebackup, or pg_dump of this database)"
+                )
+            }
+            let copy: BackupCopy
+            do {
+                copy = try await backups.backup(into: config.daemon.backupFolder, keeping: config.daemon.backupsKept)
+            } catch let error as BackupError {
+                throw HotlineError.storageFailure(error.description)
+            }
+            return [
+                "path": .string(copy.path), "bytes": .int(Int64(copy.bytes)), "sha256": .string(copy.sha256),
+                "tickets": .int(Int64(copy.tickets)),
             ]
 
         default:

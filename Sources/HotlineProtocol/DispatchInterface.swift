@@ -410,6 +410,12 @@ public enum DispatchInterface {
           clock: (leader, standby)
         )
 
+        # Writes a consistent copy of the SQLite database into [daemon] backup_directory, named
+        # by its UTC time (hotline-20261203T021500Z.db, its SHA-256 beside it in .sha256), and
+        # answers once it is complete and synced; the newest backups_kept copies stay. Other
+        # calls go on meanwhile. On PostgreSQL it answers NotSupported. Admin only.
+        method Backup() -> (path: string, bytes: int, sha256: string, tickets: int)
+
         # No ticket with this id (or not one the calling unit may see). Check the id.
         error NoSuchTicket (id: string)
 
@@ -429,5 +435,9 @@ public enum DispatchInterface {
         # The database could not complete the change; nothing was stored. Retry later and
         # tell the operators: the disk may be full or failing.
         error StorageFailure (reason: string)
+
+        # This daemon's storage does not offer the method (Backup on PostgreSQL, whose backups
+        # are the server's own); reason says what to use instead.
+        error NotSupported (reason: string)
         """
 }

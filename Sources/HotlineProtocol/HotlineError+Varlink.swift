@@ -40,6 +40,8 @@ extension HotlineError {
             return .permissionDenied
         case .invalidParameter(let parameter, let reason):
             return .invalidParameter(parameter, reason: reason)
+        case .notSupported(let reason):
+            return VarlinkError(name: prefix + "NotSupported", parameters: ["reason": .string(reason)], reason: reason)
         }
     }
 

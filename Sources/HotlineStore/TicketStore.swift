@@ -141,6 +141,10 @@ public protocol TicketStore: Sendable {
     /// The SLA clock's lease of a database shared by several daemons, nil for a store that
     /// one daemon alone writes (it always runs the clock).
     var clockLease: (any ClockLease)? { get }
+
+    /// Where `Backup` has the store copy its database, nil for a database whose backups are
+    /// its server's own (PostgreSQL).
+    var backup: (any StoreBackup)? { get }
 }
 
 extension TicketStore {
@@ -149,4 +153,7 @@ extension TicketStore {
 
     /// None: one daemon writes this store.
     public var clockLease: (any ClockLease)? { nil }
+
+    /// None: the database's server makes its backups.
+    public var backup: (any StoreBackup)? { nil }
 }

@@ -30,6 +30,10 @@ public enum MessageID: String, Sendable, CaseIterable {
     case knowledgeChanged = "ae7f3a63508a40f7953f0f47f90e2353"
     /// The database refused a change (disk full, I/O error).
     case storageError = "f9be3574274d43559280a388f88c62c5"
+    /// `Backup` wrote a copy of the database.
+    case backupWritten = "513b47cc2bdc43acb28ee303105a84ae"
+    /// `Backup` kept no copy (the folder cannot be written, the disk is full).
+    case backupFailed = "aa86b89b5156475789622f32824d0fdd"
 
     /// The logging metadata key that carries a message id to the journal handler.
     public static let metadataKey = "message_id"

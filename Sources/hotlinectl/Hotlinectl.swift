@@ -48,7 +48,8 @@ struct Hotlinectl: ParsableCommand {
             Talks to hotlined over its Unix socket; what you may do depends on your account (operator, unit, \
             supervisor). Exit status: 0 success, 64 usage or a refused value, 65 the ticket's state does not \
             allow it, 66 no such ticket or unit, 69 the daemon cannot be reached, 73 the output file cannot be \
-            written, 75 nothing could be stored (try again), 77 permission denied, 1 anything else. The \
+            written, 75 nothing could be stored (try again), 77 permission denied, 78 not offered by this daemon's \
+            storage (backup on PostgreSQL), 1 anything else. The \
             reference (methods, roles, lifecycle, figures) is in /usr/share/doc/hotline (docs/ in the source).
             """,
         subcommands: [
@@ -57,7 +58,8 @@ struct Hotlinectl: ParsableCommand {
             Extend.self,
             DecideExtension.self, Explain.self, Reply.self, Rate.self, Callback.self, Merge.self, Supervise.self,
             Urge.self,
-            Stats.self, Hotspots.self, Report.self, Knowledge.self, Watch.self, Status.self, Info.self, Call.self,
+            Stats.self, Hotspots.self, Report.self, Knowledge.self, Watch.self, Status.self, Backup.self, Info.self,
+            Call.self,
         ]
     )
 }
