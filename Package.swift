@@ -107,10 +107,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "hotline-bench-backup",
+            dependencies: [
+                "HotlineBenchmarking", "Varlink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "HotlineBenchmarking",
             dependencies: [
-                "HotlineSQLite", "Varlink",
+                "HotlineSQLite", "HotlineCore", "HotlineStore", "Varlink",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
