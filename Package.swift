@@ -200,7 +200,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineDaemonTests",
-            dependencies: ["HotlineDaemon", "HotlineCore", "HotlineSystemd", "HotlineTesting"],
+            dependencies: [
+                "HotlineDaemon", "HotlineCore", "HotlineStore", "HotlineSystemd", "HotlineTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -6,7 +6,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// What a sweep leaves for after it has answered: its log entries (10,000 deadlines passing
-/// at once are 10,000 journal lines, longer to write than the sweep itself), and folding
+/// at once are 10,000 journal lines, longer to write than the sweep itself; past the
+/// ``JournalBudget`` they are counted into one summary line per unit and kind), and folding
 /// the passed deadlines into their tickets (flags and `overdue` events; until then reads
 /// complete the tickets from the passings). Runs as a service: at start it folds what an
 /// earlier run left; on shutdown it writes the entries still waiting.
@@ -18,12 +19,16 @@ public final class SweepFollowUp: Service, Sendable {
     private let store: any TicketStore
     private let logger: Logger
     private let waiting = Mutex<[SweepResult]>([])
+    /// The per-ticket lines the journal gets; the rest are counted in summaries.
+    private let budget: JournalBudget
     private let wakeup = Wakeup()
 
-    /// Creates the follow-up of `store`'s sweeps.
-    public init(store: any TicketStore, logger: Logger) {
+    /// Creates the follow-up of `store`'s sweeps, writing at most `journalLines` per-ticket
+    /// lines per 30 s (journald's window) and summaries past them.
+    public init(store: any TicketStore, logger: Logger, journalLines: Int = 2000) {
         self.store = store
         self.logger = logger
+        budget = JournalBudget(lines: journalLines)
     }
 
     /// Takes a sweep batch's results to log once the sweep is over (``sweepEnded()``).
@@ -45,15 +50,31 @@ public final class SweepFollowUp: Service, Sendable {
             defer { waiting.removeAll() }
             return waiting
         }
+        Self.write(results, budget: budget, to: logger)
+    }
+
+    /// Writes `results`' lines to `logger` while `budget` lasts, and one summary line per
+    /// unit and kind for the rest.
+    static func write(_ results: [SweepResult], budget: JournalBudget, to logger: Logger) {
+        var summary = SweepSummary()
         for result in results {
-            for check in result.passed { TicketLog.passed(check, logger: logger) }
+            for check in result.passed {
+                if budget.take() { TicketLog.passed(check, logger: logger) } else { summary.count(check) }
+            }
             for transition in result.closed {
                 for event in transition.events {
-                    TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
+                    if budget.take() {
+                        TicketLog.event(event, of: transition.ticket, actorUid: 0, logger: logger)
+                    } else {
+                        summary.count(event, of: transition.ticket)
+                    }
                 }
             }
-            for notice in result.notices { TicketLog.notice(notice, logger: logger) }
+            for notice in result.notices where TicketLog.logs(notice) {
+                if budget.take() { TicketLog.notice(notice, logger: logger) } else { summary.count(notice) }
+            }
         }
+        summary.write(to: logger)
     }
 
     /// Runs until graceful shutdown.

@@ -49,9 +49,15 @@ public enum TicketLog {
         logger.error("ticket \(check.ticketID) overdue (\(check.kind.rawValue) deadline missed)", metadata: metadata)
     }
 
+    /// Whether ``notice(_:logger:)`` writes a line for `notice`: due-soon warnings only; the
+    /// other notices are logged as the events they come with.
+    public static func logs(_ notice: Notice) -> Bool {
+        notice.kind == .dueSoon || notice.kind == .callbackDue
+    }
+
     /// Logs one notice.
     public static func notice(_ notice: Notice, logger: Logger) {
-        guard notice.kind == .dueSoon || notice.kind == .callbackDue else { return }  // the others are logged as events
+        guard logs(notice) else { return }
         var metadata: Logger.Metadata = [
             "ticket": "\(notice.ticketID)", "event": "\(notice.kind.rawValue)",
             MessageID.metadataKey: "\(MessageID.dueSoon.rawValue)",

@@ -30,6 +30,9 @@ public enum MessageID: String, Sendable, CaseIterable {
     case knowledgeChanged = "ae7f3a63508a40f7953f0f47f90e2353"
     /// The database refused a change (disk full, I/O error).
     case storageError = "f9be3574274d43559280a388f88c62c5"
+    /// A sweep passed more deadlines (or sent more warnings) than the journal budget lets
+    /// through one by one: one line per unit and kind with the count of the rest.
+    case sweepSummary = "99496d93212e408d8faa5b498ba32031"
     /// `Backup` wrote a copy of the database.
     case backupWritten = "513b47cc2bdc43acb28ee303105a84ae"
     /// `Backup` kept no copy (the folder cannot be written, the disk is full).
