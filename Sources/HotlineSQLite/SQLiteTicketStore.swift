@@ -28,8 +28,9 @@ public final class SQLiteTicketStore: TicketStore {
     /// The search statements kept prepared (see `searchStatement`).
     let searchShapes = Mutex<Set<String>>([])
 
-    /// The connection pool for reads (WAL readers never wait for the writer).
-    var reader: any DatabaseReader { pool }
+    /// Reads, through the pool's connections (WAL readers never wait for the writer), once
+    /// more on fresh connections after an I/O error.
+    let reader: RetryingReader
     /// The writer.
     var writer: any DatabaseWriter { pool }
 
@@ -41,6 +42,7 @@ public final class SQLiteTicketStore: TicketStore {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        reader = RetryingReader(pool: pool)
         committer = GroupCommitter(
             pool: pool,
             hooks: GroupCommitter.TransactionHooks(
@@ -95,6 +97,7 @@ public final class SQLiteTicketStore: TicketStore {
         return [
             ("group_commits", "\(commits.groups)"), ("committed_calls", "\(commits.calls)"),
             ("wal_checkpoints", "\(checkpoints.checkpoints)"), ("wal_checkpoint_failures", "\(checkpoints.failures)"),
+            ("read_retries", "\(reader.retries)"),
         ]
     }
 
@@ -212,7 +215,7 @@ public final class SQLiteTicketStore: TicketStore {
 
     /// The ticket and its history, if `caller` may see it.
     public func ticket(_ id: String, visibleTo caller: Caller) async throws -> (Ticket, [TicketEvent]) {
-        try await pool.read { db in
+        try await reader.read { db in
             guard let ticket = try Self.fetch(id, db), ticket.isVisible(to: caller.role) else {
                 throw HotlineError.noSuchTicket(id: id)
             }
@@ -230,7 +233,7 @@ public final class SQLiteTicketStore: TicketStore {
     /// cursor of the next page when there may be one.
     public func list(_ query: TicketQuery, visibleTo caller: Caller) async throws -> (tickets: [Ticket], next: String?)
     {
-        try await pool.read { db in
+        try await reader.read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let unit = caller.role.unitID {
@@ -284,7 +287,7 @@ public final class SQLiteTicketStore: TicketStore {
     /// health check runs this every few seconds, so it must never scan the closed tickets of
     /// past years.
     public func statusCounts() async throws -> StatusCounts {
-        try await pool.read { db in
+        try await reader.read { db in
             let row = try Row.fetchOne(db.cachedStatement(sql: Self.statusCountsSQL))!
             return StatusCounts(
                 open: row["open"],

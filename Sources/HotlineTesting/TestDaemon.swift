@@ -99,6 +99,12 @@ public final class TestDaemon: @unchecked Sendable {
 
     /// Starts the daemon with `--manual-clock` and waits until its socket answers.
     public func start(extraArguments: [String] = ["--manual-clock"]) throws {
+        try launch(extraArguments: extraArguments)
+        try waitUntilAnswering()
+    }
+
+    /// Starts the daemon with `--manual-clock` and returns at once.
+    public func launch(extraArguments: [String] = ["--manual-clock"]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuildProducts.hotlined)
         process.arguments = ["--config", configPath, "--socket", socket, "--database", database] + extraArguments
@@ -109,7 +115,6 @@ public final class TestDaemon: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         self.process = process
-        try waitUntilAnswering()
     }
 
     /// Polls the socket until `GetInfo` answers (at most 20 s).
