@@ -17,6 +17,8 @@ public final class SQLiteTicketStore: TicketStore {
     public var backend: StorageBackend { .sqlite }
 
     private let pool: DatabasePool
+    /// The database file.
+    let path: String
     /// Submit and the ticket commands go through group commit.
     let committer: GroupCommitter
     /// Copies the log into the database file off the writer.
@@ -41,6 +43,7 @@ public final class SQLiteTicketStore: TicketStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
         reader = RetryingReader(pool: pool)
         committer = GroupCommitter(

@@ -15,10 +15,15 @@ import Synchronization
 /// SQLite starts the log over from its beginning only when a write transaction begins with
 /// the whole log copied back, which a steady stream of commits rarely allows while another
 /// thread copies. So at ``writerThreshold`` pages the writer checkpoints itself, as SQLite's
-/// own hook would: by then the thread has copied all but the last thousand pages or so, so
-/// that checkpoint has little to copy, and the log starts over. The log file stays bounded
-/// by about ``writerThreshold`` pages, and the writer stops for a checkpoint eight times
-/// more rarely, each time with less to copy.
+/// own hook would, but only when the thread has copied all but the last ``threshold`` pages
+/// or so: then that checkpoint has little to copy, and the log starts over. The log file
+/// stays bounded by about ``writerThreshold`` pages, and the writer stops for a checkpoint
+/// eight times more rarely, each time with little to copy.
+///
+/// While a long read holds an old snapshot (a backup), no checkpoint can copy past it and the
+/// log grows beyond the bound; the writer then leaves the copying to the thread rather than
+/// doing tens of megabytes of it inside one commit once the read ends. The log shrinks back
+/// to the bound a few seconds after.
 final class WALCheckpointer: Sendable {
     /// Log pages that wake the checkpoint thread (SQLite's own automatic threshold).
     static let threshold: Int32 = 1000
@@ -30,6 +35,9 @@ final class WALCheckpointer: Sendable {
         var stopped = false
         /// The log's size when the thread was last woken (0 once the log has started over).
         var woken: Int32 = 0
+        /// Log pages the thread's last checkpoint had copied back (0 once the log has started
+        /// over).
+        var copied: Int32 = 0
         var checkpoints = 0
         var failures = 0
     }
@@ -75,11 +83,14 @@ final class WALCheckpointer: Sendable {
             db.sqliteConnection,
             { context, handle, name, pages in
                 guard let context else { return SQLITE_OK }
-                if pages >= WALCheckpointer.writerThreshold {
-                    // Far behind: copy what can be copied now, as SQLite's own hook would.
+                let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
+                if pages >= WALCheckpointer.writerThreshold,
+                    checkpointer.uncopied(of: pages) <= 2 * WALCheckpointer.threshold
+                {
+                    // Long and nearly all copied: copy the rest here, so that the log starts over.
                     sqlite3_wal_checkpoint_v2(handle, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
                 } else {
-                    Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().grown(to: pages)
+                    checkpointer.grown(to: pages)
                 }
                 return SQLITE_OK
             },
@@ -114,11 +125,19 @@ final class WALCheckpointer: Sendable {
         return try body()
     }
 
+    /// The pages of a log of `pages` that the thread has not copied yet.
+    private func uncopied(of pages: Int32) -> Int32 {
+        state.withLock { pages - min($0.copied, pages) }
+    }
+
     /// Wakes the thread each time the log has grown by ``threshold`` pages since the last
     /// wake-up (a pass copies what is new since the one before).
     private func grown(to pages: Int32) {
         let signal = state.withLock { state -> Bool in
-            if pages < state.woken { state.woken = 0 }
+            if pages < state.woken {
+                state.woken = 0
+                state.copied = 0
+            }
             guard pages - state.woken >= Self.threshold else { return false }
             state.woken = pages
             defer { state.pending = true }
@@ -135,12 +154,15 @@ final class WALCheckpointer: Sendable {
                 return state.stopped
             }
             if stopped { break }
+            var log: Int32 = 0
+            var copied: Int32 = 0
             let code = exclusively {
-                sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
             }
             state.withLock {
                 if code == SQLITE_OK {
                     $0.checkpoints += 1
+                    $0.copied = copied
                 } else {
                     $0.failures += 1
                 }

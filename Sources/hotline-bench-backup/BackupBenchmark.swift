@@ -25,27 +25,28 @@ struct BackupBenchmark: AsyncParsableCommand {
     @Option(help: "Connections the load is spread over.") var connections = 8
     @Option(help: "Seconds of load without a backup, before each backup.") var window = 30.0
     @Option(help: "Backups (each after its own window without one).") var runs = 3
+    @Option(help: "backups_kept: with 1, every backup after the first also removes the one before.") var kept = 1
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         chmod(directory, 0o755)
         let site = LoadedSite(tickets: tickets, simultaneous: 10_000)
-        let kept = site.keptPath(in: directory)
-        if try !KeptDatabase(path: kept).isCurrent(scratch: directory) {
+        let loaded = site.keptPath(in: directory)
+        if try !KeptDatabase(path: loaded).isCurrent(scratch: directory) {
             let start = Date()
-            try await site.load(database: kept)
+            try await site.load(database: loaded)
             print(String(format: "loaded %d tickets in %.1f s", tickets, Date().timeIntervalSince(start)))
         }
         let working = directory + "/backup-run.db"
         let backups = directory + "/backups"
         KeptDatabase.remove(working)
         try? FileManager.default.removeItem(atPath: backups)
-        try FileManager.default.copyItem(atPath: kept, toPath: working)
+        try FileManager.default.copyItem(atPath: loaded, toPath: working)
         sync()
         let config = directory + "/backup-bench.toml"
         try LoadedSite.config.replacingOccurrences(
             of: "[daemon]\n",
-            with: "[daemon]\nbackup_directory = \"\(backups)\"\nbackups_kept = 1\n"
+            with: "[daemon]\nbackup_directory = \"\(backups)\"\nbackups_kept = \(kept)\n"
         ).write(toFile: config, atomically: true, encoding: .utf8)
         let socket = directory + "/backup-bench.sock"
         let launched = try LaunchedDaemon(
