@@ -108,14 +108,20 @@ struct SweepLogTests {
         #expect(summaries.contains { $0.metadata["event"] == "overdue" && $0.metadata["deadline"] == "resolve" })
     }
 
-    @Test("The budget refills over its window, and is shared by the sweeps within it")
-    func refills() async throws {
-        let budget = JournalBudget(lines: 100, window: .seconds(1))
-        #expect(Self.logged([Self.flood(30)], budget: budget).count == 60)
-        // 40 lines left of this window: the next sweep gets 40 lines and summaries.
-        let second = Self.logged([Self.flood(30)], budget: budget)
-        #expect(second.filter { $0.metadata[MessageID.metadataKey] != MessageID.sweepSummary.rawValue }.count <= 41)
-        try await Task.sleep(for: .milliseconds(1100))
-        #expect(Self.logged([Self.flood(30)], budget: budget).count == 60)
+    @Test("The budget is shared by the sweeps within its window, and refills over it")
+    func sharedAndRefilled() async throws {
+        func lines(_ entries: [CapturingHandler.Entry]) -> Int {
+            entries.filter { $0.metadata[MessageID.metadataKey] != MessageID.sweepSummary.rawValue }.count
+        }
+        // An hour's window: nothing refills while the test runs.
+        let shared = JournalBudget(lines: 100, window: .seconds(3600))
+        #expect(lines(Self.logged([Self.flood(30)], budget: shared)) == 60)
+        #expect(lines(Self.logged([Self.flood(30)], budget: shared)) == 40, "the 40 lines left of this window")
+        // A window of half a second, spent, then waited out: full again (never more than full).
+        let refilling = JournalBudget(lines: 100, window: .milliseconds(500))
+        #expect(lines(Self.logged([Self.flood(100)], budget: refilling)) >= 100)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(lines(Self.logged([Self.flood(30)], budget: refilling)) == 60)
+        #expect(lines(Self.logged([Self.flood(100)], budget: refilling)) < 200)
     }
 }
