@@ -32,6 +32,8 @@ struct Benchmark: ParsableCommand {
     @Option(help: "For postgresql: the URL of an empty database the daemon and the floor write into.")
     var postgres: String?
     @Option(help: "For postgresql: the pgbench binary.") var pgbench = "/usr/lib/postgresql/15/bin/pgbench"
+    @Option(help: "For sqlite: the compiled scripts/testing/submit-floor (the floor is skipped without it).")
+    var submitFloor: String?
 
     func validate() throws {
         guard rate >= 0 else { throw ValidationError("--rate must be 0 (no open loop) or more") }
@@ -87,6 +89,7 @@ struct Benchmark: ParsableCommand {
         say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sequence = 0
         var answered = 0
+        var rates: [(connections: Int, submits: Double)] = []
         for count in connections {
             // A target per run: each run submits under its own tag, so that every run stores
             // new tickets (a repeated submission id would measure the idempotent re-submission).
@@ -113,6 +116,7 @@ struct Benchmark: ParsableCommand {
                 try measure({ _ in BeanstalkTarget(socket: server.socket) }, on: server)
             }
             say(Self.row(count, ours, theirs))
+            rates.append((count, ours.throughput))
         }
 
         if rate > 0 { answered += try openLoop(hotline: hotline, beanstalk: beanstalk, tag: tag) }
@@ -120,6 +124,32 @@ struct Benchmark: ParsableCommand {
         say(
             "tickets stored: \(try hotline.ticketCount()) (Submits answered within the timed windows: \(answered); each is a new ticket)"
         )
+        if let submitFloor, let database = hotline.database {
+            hotline.stop()
+            try floorRuns(SQLiteFloor(program: submitFloor, directory: directory), from: database, against: rates)
+        }
+    }
+
+    /// The SQLite floor at each connection count: the daemon's rows written again with SQLite
+    /// alone in transactions of as many Submits as there were connections (group commit
+    /// holds about one per waiting connection), beside the daemon's rate.
+    func floorRuns(
+        _ floor: SQLiteFloor,
+        from database: String,
+        against rates: [(connections: Int, submits: Double)]
+    )
+        throws
+    {
+        try floor.prepare(from: database)
+        say("\nthe SQLite floor: the same rows per Submit, C and SQLite alone, one commit per batch of N")
+        say("| connections = N | hotlined Submit/s | floor Submit/s | hotlined / floor |")
+        say("|---:|---:|---:|---:|")
+        for (count, submits) in rates {
+            var floors: [Double] = []
+            for _ in 0..<runs { floors.append(try floor.run(batch: min(count, 256), seconds: duration)) }
+            let median = Percentiles.median(floors)
+            say(String(format: "| %d | %.0f | %.0f | %.2f |", count, submits, median, submits / median))
+        }
     }
 
     /// The PostgreSQL table: hotlined's Submit against the pgbench floor at each connection
