@@ -108,6 +108,7 @@ public final class TestDaemon: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuildProducts.hotlined)
         process.arguments = ["--config", configPath, "--socket", socket, "--database", database] + extraArguments
+        process.environment = Self.environment
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -115,6 +116,17 @@ public final class TestDaemon: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         self.process = process
+    }
+
+    /// What a test daemon runs with: the test process's environment without systemd's
+    /// variables. A test that sets `NOTIFY_SOCKET` in its own process (it is process-wide)
+    /// must not hand it to the daemons other tests start meanwhile: their notifications would
+    /// fill that listener's queue, and a daemon's `sd_notify` then blocks in `sendmsg`.
+    static var environment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { key, _ in
+            !["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID"]
+                .contains(key)
+        }
     }
 
     /// Polls the socket until `GetInfo` answers (at most 20 s).
