@@ -1,14 +1,32 @@
 import CSystemd
+import Dispatch
 
 /// The `sd_notify(3)` protocol: readiness, status, the watchdog, reload and stop. Every call
 /// is a no-op when the daemon was not started by systemd (`NOTIFY_SOCKET` unset).
+///
+/// `sd_notify` blocks in `sendmsg` while the receiving socket's queue is full (a busy or
+/// wedged service manager, a listener that does not read). The messages therefore go out in
+/// order from a queue of their own: a blocked send holds that queue's thread, never a task
+/// of the daemon, which goes on answering calls.
 public struct SystemdNotifier: Sendable {
+    /// Where the messages are sent from, in order.
+    private static let queue = DispatchQueue(label: "hotline-sd-notify")
+
     /// Creates a notifier.
     public init() {}
 
-    /// Sends raw `KEY=value` lines.
+    /// Sends raw `KEY=value` lines (from the notifier's own queue; returns at once).
     public func send(_ state: String) {
-        _ = sd_notify(0, state)
+        Self.queue.async { _ = sd_notify(0, state) }
+    }
+
+    /// Waits until what was sent so far has gone out, at most `timeout`; false when a send is
+    /// still blocked.
+    @discardableResult
+    public func flush(timeout: DispatchTimeInterval = .seconds(1)) -> Bool {
+        let sent = DispatchSemaphore(value: 0)
+        Self.queue.async { sent.signal() }
+        return sent.wait(timeout: .now() + timeout) == .success
     }
 
     /// `READY=1` (with a status line).
@@ -26,9 +44,11 @@ public struct SystemdNotifier: Sendable {
         send("RELOADING=1")
     }
 
-    /// `STOPPING=1` at the start of shutdown.
+    /// `STOPPING=1` at the start of shutdown, waited for (at most a second) so that it goes
+    /// out before the process ends.
     public func stopping() {
         send("STOPPING=1\nSTATUS=stopping")
+        flush()
     }
 
     /// `WATCHDOG=1`: the daemon is alive.

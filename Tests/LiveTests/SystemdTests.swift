@@ -121,6 +121,52 @@ struct SystemdTests {
         #expect(ready < reloading && reloading < stopping)
     }
 
+    @Test(
+        "A notify socket that nobody reads (its queue full after 10 datagrams) does not stop the daemon answering, nor stopping",
+        .timeLimit(.minutes(2))
+    )
+    func blockedNotifySocket() throws {
+        let daemon = try TestDaemon()
+        // Bound, never read: sd_notify blocks once the queue (net.unix.max_dgram_qlen) is full.
+        let listener = try NotifyListener(path: daemon.directory + "/notify.sock")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\"", BuildProducts.hotlined,
+            "--config", daemon.configPath, "--socket", daemon.socket, "--database", daemon.database,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        // A status line and a watchdog ping every 0.1 s: the queue is full within a second.
+        environment["WATCHDOG_USEC"] = "200000"
+        environment.removeValue(forKey: "JOURNAL_STREAM")
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        try daemon.waitUntilAnswering()
+        sleep(2)
+        for n in 0..<20 {
+            let start = ContinuousClock.now
+            let connection = try daemon.connect()
+            #expect((try connection.call("org.varlink.service.GetInfo")).error == nil)
+            #expect((try connection.call("org.hotline.Dispatch.Status")).error == nil)
+            let submitted = try connection.call(
+                "org.hotline.Dispatch.Submit",
+                ["channel": "web", "submissionId": .string("blocked-\(n)"), "content": "路灯不亮"]
+            )
+            #expect(submitted.error == nil)
+            #expect(ContinuousClock.now - start < .seconds(5), "call \(n) took \(ContinuousClock.now - start)")
+            usleep(100_000)
+        }
+        let stopping = ContinuousClock.now
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(15))
+        _ = listener
+    }
+
     @Test("SIGHUP applies a good file at once and keeps the old one for a bad file; connections stay open")
     func reload() throws {
         let daemon = try startedDaemon()
