@@ -64,7 +64,7 @@ public final class BackupKeeper: Sendable {
         try await turn.exclusively {
             let started = ContinuousClock.now
             let copy = try await writeCopy(into: folder, at: Date())
-            let removed = try? await Self.offThread { try Self.prune(folder, keeping: kept) }
+            let removed = try? await LowPriority.run { try Self.prune(folder, keeping: kept) }
             logger.notice(
                 "backup written",
                 metadata: [
@@ -79,7 +79,7 @@ public final class BackupKeeper: Sendable {
 
     private func writeCopy(into folder: String, at now: Date) async throws -> BackupCopy {
         do {
-            try await Self.offThread { try Self.prepare(folder) }
+            try await LowPriority.run { try Self.prepare(folder) }
         } catch {
             logger.error(
                 "backup failed: \(error)",
@@ -257,13 +257,6 @@ public final class BackupKeeper: Sendable {
         return "\(error)"
     }
 
-    /// Runs blocking file work on a thread of its own, off the cooperative pool.
-    static func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result(catching: body)) }
-        }
-    }
-
     /// One at a time: callers wait in line.
     final class Turn: Sendable {
         private struct Line {
@@ -297,9 +290,4 @@ public final class BackupKeeper: Sendable {
             return try await body()
         }
     }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

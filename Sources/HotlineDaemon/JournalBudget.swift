@@ -31,9 +31,7 @@ final class JournalBudget: Sendable {
         let now = ContinuousClock.now
         return bucket.withLock { bucket in
             let elapsed = now - bucket.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let windowSeconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
-            bucket.tokens = min(Double(lines), bucket.tokens + seconds / windowSeconds * Double(lines))
+            bucket.tokens = min(Double(lines), bucket.tokens + elapsed.seconds / window.seconds * Double(lines))
             bucket.at = now
             guard bucket.tokens >= 1 else { return false }
             bucket.tokens -= 1
