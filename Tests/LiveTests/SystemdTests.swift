@@ -71,12 +71,9 @@ struct SystemdTests {
         }
     }
 
-    @Test(
-        "sd_notify: EXTEND_TIMEOUT while opening, READY with STATUS, WATCHDOG, RELOADING/READY on SIGHUP, STOPPING on SIGTERM, in order"
-    )
-    func notify() throws {
-        let daemon = try TestDaemon()
-        let listener = try NotifyListener(path: daemon.directory + "/notify.sock")
+    /// Starts `daemon`'s hotlined as systemd would with `NOTIFY_SOCKET` on `listener` and the
+    /// watchdog at `watchdogUsec` (`WATCHDOG_PID` its own pid), logging nowhere.
+    static func launch(_ daemon: TestDaemon, notifying listener: NotifyListener, watchdogUsec: Int) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
@@ -85,11 +82,21 @@ struct SystemdTests {
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = listener.path
-        environment["WATCHDOG_USEC"] = "1000000"
+        environment["WATCHDOG_USEC"] = "\(watchdogUsec)"
         environment.removeValue(forKey: "JOURNAL_STREAM")
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    @Test(
+        "sd_notify: EXTEND_TIMEOUT while opening, READY with STATUS, WATCHDOG, RELOADING/READY on SIGHUP, STOPPING on SIGTERM, in order"
+    )
+    func notify() throws {
+        let daemon = try TestDaemon()
+        let listener = try NotifyListener(path: daemon.directory + "/notify.sock")
+        let process = try Self.launch(daemon, notifying: listener, watchdogUsec: 1_000_000)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         #expect(listener.wait(for: "READY=1"))
@@ -129,20 +136,8 @@ struct SystemdTests {
         let daemon = try TestDaemon()
         // Bound, never read: sd_notify blocks once the queue (net.unix.max_dgram_qlen) is full.
         let listener = try NotifyListener(path: daemon.directory + "/notify.sock")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c", "WATCHDOG_PID=$$ exec \"$0\" \"$@\"", BuildProducts.hotlined,
-            "--config", daemon.configPath, "--socket", daemon.socket, "--database", daemon.database,
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = listener.path
         // A status line and a watchdog ping every 0.1 s: the queue is full within a second.
-        environment["WATCHDOG_USEC"] = "200000"
-        environment.removeValue(forKey: "JOURNAL_STREAM")
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Self.launch(daemon, notifying: listener, watchdogUsec: 200_000)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         try daemon.waitUntilAnswering()
         sleep(2)
